@@ -1,0 +1,43 @@
+// Writes metric families in the Prometheus text format 0.0.4 or OpenMetrics 1.0.
+// Streaming: append one family at a time to an output string, then Finish().
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "expfmt/metric_family.h"
+
+namespace vigie::expfmt {
+
+class Writer {
+ public:
+  Writer(Format format, std::string* out) : format_(format), out_(out) {}
+
+  // HELP/TYPE(/UNIT) lines for a family; call before its samples.
+  void BeginFamily(std::string_view name, MetricType type, std::string_view help,
+                   std::string_view unit = {});
+  // One sample line. `labels` must not contain __name__; `name` is the full sample name.
+  // Numbers are written so they parse back to the same double (NaN, +Inf, -Inf spelled out).
+  void WriteSample(std::string_view name, const Labels& labels, double value,
+                   std::optional<int64_t> timestamp_ms = std::nullopt);
+  // Same, with extra label pairs appended after `labels` (e.g. le="0.5", quantile="0.9").
+  void WriteSample(std::string_view name, const Labels& labels, std::string_view extra_name,
+                   std::string_view extra_value, double value,
+                   std::optional<int64_t> timestamp_ms = std::nullopt);
+  void WriteFamily(const MetricFamily& family);
+  // OpenMetrics: writes "# EOF". Text 0.0.4: nothing.
+  void Finish();
+
+ private:
+  Format format_;
+  std::string* out_;
+};
+
+// Writes all families and finishes.
+std::string WriteAll(const std::vector<MetricFamily>& families, Format format);
+
+// Formats a double as the text formats spell it: shortest round-trip form, "NaN", "+Inf", "-Inf".
+void AppendFloat(std::string* out, double v);
+
+}  // namespace vigie::expfmt
