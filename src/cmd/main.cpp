@@ -11,7 +11,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("vigie version ") + VIGIE_VERSION);
   std::string log_level = "info", log_format = "logfmt";
-  app.add_option("--log.level", log_level, "Only log messages at or above: debug, info, warn, error")
+  app.add_option("--log.level", log_level,
+                 "Only log messages at or above: debug, info, warn, error")
       ->capture_default_str();
   app.add_option("--log.format", log_format, "Log line format: logfmt or json")
       ->capture_default_str();

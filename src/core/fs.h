@@ -61,7 +61,8 @@ std::unique_ptr<FileSystem> NewMemory();
 // Wraps another file system; `should_fail(op, path)` decides per call whether to fail with an
 // I/O error. Ops: "read", "list", "open", "append", "sync", "rename", "remove", "mkdir", ...
 std::unique_ptr<FileSystem> NewFaultInjecting(
-    FileSystem& base, std::function<bool(std::string_view op, const std::string& path)> should_fail);
+    FileSystem& base,
+    std::function<bool(std::string_view op, const std::string& path)> should_fail);
 
 // Joins with exactly one '/'.
 std::string Join(std::string_view a, std::string_view b);

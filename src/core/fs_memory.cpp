@@ -28,7 +28,8 @@ struct MemState {
 
 class MemWritable final : public WritableFile {
  public:
-  MemWritable(std::shared_ptr<MemState> st, std::string path) : st_(std::move(st)), path_(std::move(path)) {}
+  MemWritable(std::shared_ptr<MemState> st, std::string path)
+      : st_(std::move(st)), path_(std::move(path)) {}
   Status Append(std::string_view data) override {
     std::lock_guard lock(st_->mu);
     auto it = st_->files.find(path_);
@@ -149,7 +150,8 @@ class MemFs final : public FileSystem {
   Status RemoveAll(const std::string& p) override {
     std::lock_guard lock(st_->mu);
     auto n = Normalize(p);
-    std::erase_if(st_->files, [&](const auto& kv) { return kv.first == n || kv.first.rfind(n + "/", 0) == 0; });
+    std::erase_if(st_->files,
+                  [&](const auto& kv) { return kv.first == n || kv.first.rfind(n + "/", 0) == 0; });
     std::erase_if(st_->dirs, [&](const auto& d) { return d == n || d.rfind(n + "/", 0) == 0; });
     return OkStatus();
   }
@@ -195,7 +197,7 @@ class FaultFs final : public FileSystem {
   FaultFs(FileSystem& base, std::function<bool(std::string_view, const std::string&)> f)
       : base_(base), fail_(std::move(f)) {}
 #define VIGIE_FAULT(op, path) \
-  if (fail_(op, path)) return IoError(std::string(op) + " " + path + ": injected fault")
+  if (fail_(op, path)) return IoError(std::string(op) + " " + (path) + ": injected fault")
   Result<std::string> ReadFile(const std::string& p) override {
     VIGIE_FAULT("read", p);
     return base_.ReadFile(p);

@@ -21,7 +21,8 @@ Error Errno(std::string_view what, const std::string& path) {
 
 class RealWritable final : public WritableFile {
  public:
-  RealWritable(int fd, std::string path, uint64_t size) : fd_(fd), path_(std::move(path)), size_(size) {}
+  RealWritable(int fd, std::string path, uint64_t size)
+      : fd_(fd), path_(std::move(path)), size_(size) {}
   ~RealWritable() override {
     if (fd_ >= 0) ::close(fd_);
   }

@@ -19,7 +19,7 @@ struct Label {
   std::string value;
 
   friend bool operator==(const Label&, const Label&) = default;
-  friend auto operator<=>(const Label&, const Label&) = default;
+  friend auto operator<=>(const Label&, const Label&) = default;  // NOLINT(modernize-use-nullptr)
 };
 
 // An immutable-by-convention, sorted set of labels. Cheap to move, copy costs the strings.

@@ -45,7 +45,9 @@ class Error {
   std::string message_;
 };
 
-inline Error InvalidArgument(std::string msg) { return {ErrorCode::kInvalidArgument, std::move(msg)}; }
+inline Error InvalidArgument(std::string msg) {
+  return {ErrorCode::kInvalidArgument, std::move(msg)};
+}
 inline Error NotFound(std::string msg) { return {ErrorCode::kNotFound, std::move(msg)}; }
 inline Error Unavailable(std::string msg) { return {ErrorCode::kUnavailable, std::move(msg)}; }
 inline Error Timeout(std::string msg) { return {ErrorCode::kTimeout, std::move(msg)}; }
@@ -60,7 +62,7 @@ inline Error Internal(std::string msg) { return {ErrorCode::kInternal, std::move
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT implicit
+  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}      // NOLINT implicit
   Result(Error error) : v_(std::in_place_index<1>, std::move(error)) {}  // NOLINT implicit
 
   bool ok() const { return v_.index() == 0; }
@@ -125,13 +127,14 @@ inline Status OkStatus() { return {}; }
 
 }  // namespace vigie
 
+// NOLINTBEGIN(bugprone-macro-parentheses): macro arguments are declarations and expressions.
 #define VIGIE_CONCAT_INNER(a, b) a##b
 #define VIGIE_CONCAT(a, b) VIGIE_CONCAT_INNER(a, b)
 
 // Returns the error of a Status/Result expression from the enclosing function.
-#define VIGIE_RETURN_IF_ERROR(expr)                              \
-  do {                                                           \
-    auto&& vigie_status_ = (expr);                               \
+#define VIGIE_RETURN_IF_ERROR(expr)                                   \
+  do {                                                                \
+    auto&& vigie_status_ = (expr);                                    \
     if (!vigie_status_.ok()) return std::move(vigie_status_).error(); \
   } while (0)
 
@@ -142,3 +145,4 @@ inline Status OkStatus() { return {}; }
   auto tmp = (expr);                                \
   if (!tmp.ok()) return std::move(tmp).error();     \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)

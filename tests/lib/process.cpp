@@ -23,8 +23,8 @@ Result<ChildProcess> ChildProcess::Start(const std::vector<std::string>& argv,
   if (pid < 0) return IoError(std::string("fork: ") + std::strerror(errno));
   if (pid == 0) {
     setpgid(0, 0);
-    int fd = open(log_path.empty() ? "/dev/null" : log_path.c_str(),
-                  O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int fd =
+        open(log_path.empty() ? "/dev/null" : log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd >= 0) {
       dup2(fd, 1);
       dup2(fd, 2);

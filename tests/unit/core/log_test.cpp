@@ -1,16 +1,17 @@
 #include "core/log.h"
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 namespace vigie::log {
 namespace {
 
 TEST(Log, LogfmtQuotesWhereNeeded) {
-  auto line = FormatLine(Level::kWarn, "scrape failed", {{"target", "127.0.0.1:9100"},
-                                                        {"err", "connection \"refused\""},
-                                                        {"n", 3}, {"ok", false}},
-                         false);
+  auto line = FormatLine(
+      Level::kWarn, "scrape failed",
+      {{"target", "127.0.0.1:9100"}, {"err", "connection \"refused\""}, {"n", 3}, {"ok", false}},
+      false);
   EXPECT_NE(line.find(" level=warn msg=\"scrape failed\" target=127.0.0.1:9100 "
                       "err=\"connection \\\"refused\\\"\" n=3 ok=false"),
             std::string::npos)

@@ -19,7 +19,8 @@ TEST(Duration, ParsesPrometheusForms) {
 }
 
 TEST(Duration, RejectsGarbage) {
-  for (const char* s : {"", "5", "m", "5x", "1m1h", "1s1s", "-5m", "5 m", "1.5h", "99999999999999999999y"}) {
+  for (const char* s :
+       {"", "5", "m", "5x", "1m1h", "1s1s", "-5m", "5 m", "1.5h", "99999999999999999999y"}) {
     auto r = ParseDuration(s);
     EXPECT_FALSE(r.ok()) << s;
     if (!r.ok()) {

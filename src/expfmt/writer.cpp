@@ -1,0 +1,234 @@
+#include "expfmt/writer.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+
+namespace vigie::expfmt {
+namespace {
+
+constexpr std::string_view kTotalSuffix = "_total";
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// HELP text: 0.0.4 escapes backslash and newline; OpenMetrics also escapes double quotes.
+void AppendEscapedHelp(std::string* out, std::string_view text, bool openmetrics) {
+  for (char c : text) {
+    switch (c) {
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '"':
+        if (openmetrics) {
+          out->append("\\\"");
+        } else {
+          out->push_back(c);
+        }
+        break;
+      default:
+        out->push_back(c);
+    }
+  }
+}
+
+void AppendEscapedLabelValue(std::string* out, std::string_view value) {
+  size_t start = 0;
+  for (size_t i = 0; i < value.size(); ++i) {
+    char c = value[i];
+    if (c != '\\' && c != '"' && c != '\n') continue;
+    out->append(value.substr(start, i - start));
+    out->append(c == '\\' ? "\\\\" : c == '"' ? "\\\"" : "\\n");
+    start = i + 1;
+  }
+  out->append(value.substr(start));
+}
+
+void AppendLabel(std::string* out, std::string_view name, std::string_view value, bool* first) {
+  out->push_back(*first ? '{' : ',');
+  *first = false;
+  out->append(name);
+  out->append("=\"");
+  AppendEscapedLabelValue(out, value);
+  out->push_back('"');
+}
+
+void AppendInt(std::string* out, int64_t v) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v);
+  out->append(buf, end);
+}
+
+// OpenMetrics timestamps are seconds; milliseconds become a 3-digit fraction when needed.
+void AppendSecondsFromMs(std::string* out, int64_t ms) {
+  int64_t secs = ms / 1000;
+  int64_t frac = ms % 1000;
+  if (frac < 0) {
+    frac += 1000;
+    secs -= 1;
+  }
+  AppendInt(out, secs);
+  if (frac != 0) {
+    char buf[4] = {'.', static_cast<char>('0' + frac / 100), static_cast<char>('0' + frac / 10 % 10),
+                   static_cast<char>('0' + frac % 10)};
+    int len = 4;
+    while (buf[len - 1] == '0') --len;
+    out->append(buf, len);
+  }
+}
+
+// The name used on HELP/TYPE/UNIT lines.
+std::string_view MetadataName(std::string_view name, MetricType type, bool openmetrics) {
+  if (openmetrics && type == MetricType::kCounter && EndsWith(name, kTotalSuffix)) {
+    name.remove_suffix(kTotalSuffix.size());
+  }
+  return name;
+}
+
+bool IsValidOpenMetricsCounterSample(std::string_view family, std::string_view sample) {
+  if (sample.size() <= family.size() || sample.substr(0, family.size()) != family) return false;
+  std::string_view suffix = sample.substr(family.size());
+  return suffix == "_total" || suffix == "_created";
+}
+
+}  // namespace
+
+void AppendFloat(std::string* out, double v) {
+  if (std::isnan(v)) {
+    out->append("NaN");
+    return;
+  }
+  if (std::isinf(v)) {
+    out->append(v > 0 ? "+Inf" : "-Inf");
+    return;
+  }
+  // Integers up to 2^53 are exact in a double: print them without exponent or fraction.
+  constexpr double kExactIntLimit = 9007199254740992.0;
+  if (v == std::trunc(v) && std::fabs(v) <= kExactIntLimit) {
+    if (v == 0 && std::signbit(v)) {
+      out->append("-0");
+      return;
+    }
+    AppendInt(out, static_cast<int64_t>(v));
+    return;
+  }
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v);
+  out->append(buf, end);
+}
+
+void Writer::BeginFamily(std::string_view name, MetricType type, std::string_view help,
+                         std::string_view unit) {
+  const bool om = format_ == Format::kOpenMetrics1;
+  std::string_view meta_name = MetadataName(name, type, om);
+  if (!help.empty()) {
+    out_->append("# HELP ");
+    out_->append(meta_name);
+    out_->push_back(' ');
+    AppendEscapedHelp(out_, help, om);
+    out_->push_back('\n');
+  }
+  out_->append("# TYPE ");
+  out_->append(meta_name);
+  out_->push_back(' ');
+  out_->append(MetricTypeName(type, om));
+  out_->push_back('\n');
+  if (om && !unit.empty()) {
+    out_->append("# UNIT ");
+    out_->append(meta_name);
+    out_->push_back(' ');
+    out_->append(unit);
+    out_->push_back('\n');
+  }
+}
+
+void Writer::WriteSample(std::string_view name, const Labels& labels, double value,
+                         std::optional<int64_t> timestamp_ms) {
+  WriteSample(name, labels, {}, {}, value, timestamp_ms);
+}
+
+void Writer::WriteSample(std::string_view name, const Labels& labels, std::string_view extra_name,
+                         std::string_view extra_value, double value,
+                         std::optional<int64_t> timestamp_ms) {
+  std::string* out = out_;
+  out->append(name);
+  bool first = true;
+  for (const Label& l : labels) {
+    if (l.name == kMetricNameLabel) continue;
+    AppendLabel(out, l.name, l.value, &first);
+  }
+  if (!extra_name.empty()) AppendLabel(out, extra_name, extra_value, &first);
+  if (!first) out->push_back('}');
+  out->push_back(' ');
+  AppendFloat(out, value);
+  if (timestamp_ms) {
+    out->push_back(' ');
+    if (format_ == Format::kOpenMetrics1) {
+      AppendSecondsFromMs(out, *timestamp_ms);
+    } else {
+      AppendInt(out, *timestamp_ms);
+    }
+  }
+  out->push_back('\n');
+}
+
+void Writer::WriteFamily(const MetricFamily& family) {
+  const bool om = format_ == Format::kOpenMetrics1;
+  std::string_view name = family.name;
+  MetricType type = family.type;
+  std::string sample_based_name;
+  if (type == MetricType::kCounter && !family.samples.empty()) {
+    std::string_view first = family.samples.front().labels.MetricName();
+    if (om) {
+      // OpenMetrics counters need samples named <family>_total / _created; a counter whose
+      // samples do not fit (legal in 0.0.4) is written as unknown so no series is renamed.
+      std::string_view base = MetadataName(name, type, true);
+      for (const Sample& s : family.samples) {
+        if (!IsValidOpenMetricsCounterSample(base, s.labels.MetricName())) {
+          type = MetricType::kUnknown;
+          break;
+        }
+      }
+      if (type == MetricType::kUnknown) {
+        bool same = true;
+        for (const Sample& s : family.samples) same = same && s.labels.MetricName() == first;
+        if (same) name = first;
+      }
+    } else if (!EndsWith(name, kTotalSuffix)) {
+      // A family parsed from OpenMetrics ("foo" with samples "foo_total"): in 0.0.4 the
+      // metadata carries the sample name so Prometheus attaches it to the series.
+      bool all_total = true;
+      for (const Sample& s : family.samples) {
+        std::string_view n = s.labels.MetricName();
+        all_total = all_total && n.size() == name.size() + kTotalSuffix.size() &&
+                    n.substr(0, name.size()) == name && EndsWith(n, kTotalSuffix);
+      }
+      if (all_total) {
+        sample_based_name = std::string(name) + std::string(kTotalSuffix);
+        name = sample_based_name;
+      }
+    }
+  }
+  BeginFamily(name, type, family.help, family.unit);
+  for (const Sample& s : family.samples) {
+    WriteSample(s.labels.MetricName(), s.labels, s.value, s.timestamp_ms);
+  }
+}
+
+void Writer::Finish() {
+  if (format_ == Format::kOpenMetrics1) out_->append("# EOF\n");
+}
+
+std::string WriteAll(const std::vector<MetricFamily>& families, Format format) {
+  std::string out;
+  Writer w(format, &out);
+  for (const MetricFamily& f : families) w.WriteFamily(f);
+  w.Finish();
+  return out;
+}
+
+}  // namespace vigie::expfmt

@@ -1,0 +1,92 @@
+// Bit streams for the Gorilla chunk encoding: bits are written most significant first into a
+// byte buffer, exactly like Prometheus's bstream, so chunk bytes are interchangeable.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace vigie::tsdb::chunkenc {
+
+// Appends to `buf`. `free_bits` is how many low bits of the last byte are still unused
+// (0 = the last byte is full, or the buffer is empty). Keep it alongside the buffer to resume.
+class BitWriter {
+ public:
+  BitWriter(std::vector<uint8_t>* buf, uint8_t free_bits) : buf_(buf), free_(free_bits) {}
+
+  void WriteBit(bool bit) {
+    if (free_ == 0) {
+      buf_->push_back(0);
+      free_ = 8;
+    }
+    if (bit) buf_->back() |= static_cast<uint8_t>(1u << (free_ - 1));
+    --free_;
+  }
+
+  // Writes the low `nbits` bits of `u` (nbits in 0..64), most significant first.
+  void WriteBits(uint64_t u, int nbits) {
+    while (nbits > 0) {
+      if (free_ == 0) {
+        buf_->push_back(0);
+        free_ = 8;
+      }
+      int take = nbits < free_ ? nbits : free_;
+      uint64_t chunk = (u >> (nbits - take)) & ((uint64_t{1} << take) - 1);
+      buf_->back() |= static_cast<uint8_t>(chunk << (free_ - take));
+      free_ = static_cast<uint8_t>(free_ - take);
+      nbits -= take;
+    }
+  }
+
+  void WriteByte(uint8_t b) { WriteBits(b, 8); }
+
+  uint8_t free_bits() const { return free_; }
+
+ private:
+  std::vector<uint8_t>* buf_;
+  uint8_t free_;
+};
+
+// Reads bits from [data, data+size). Reads past the end fail (return false) and latch.
+class BitReader {
+ public:
+  BitReader() = default;
+  BitReader(const uint8_t* data, size_t size) : data_(data), size_bits_(size * 8) {}
+
+  bool ReadBit(bool* bit) {
+    if (pos_ >= size_bits_) return false;
+    *bit = (data_[pos_ >> 3] >> (7 - (pos_ & 7))) & 1;
+    ++pos_;
+    return true;
+  }
+
+  bool ReadBits(int nbits, uint64_t* out) {
+    if (pos_ + static_cast<size_t>(nbits) > size_bits_) return false;
+    uint64_t v = 0;
+    while (nbits > 0) {
+      size_t byte = pos_ >> 3;
+      int avail = 8 - static_cast<int>(pos_ & 7);
+      int take = nbits < avail ? nbits : avail;
+      uint64_t bits = (data_[byte] >> (avail - take)) & ((1u << take) - 1);
+      v = (v << take) | bits;
+      pos_ += static_cast<size_t>(take);
+      nbits -= take;
+    }
+    *out = v;
+    return true;
+  }
+
+  bool ReadByte(uint8_t* b) {
+    uint64_t v;
+    if (!ReadBits(8, &v)) return false;
+    *b = static_cast<uint8_t>(v);
+    return true;
+  }
+
+ private:
+  const uint8_t* data_ = nullptr;
+  size_t size_bits_ = 0;
+  size_t pos_ = 0;
+};
+
+}  // namespace vigie::tsdb::chunkenc

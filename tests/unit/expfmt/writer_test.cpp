@@ -1,0 +1,181 @@
+#include "expfmt/writer.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+namespace vigie::expfmt {
+namespace {
+
+struct FloatCase {
+  double value;
+  const char* text;
+};
+
+TEST(AppendFloatTest, SpellsNumbersAsTheTextFormatsDo) {
+  const double inf = std::numeric_limits<double>::infinity();
+  const FloatCase cases[] = {
+      {0, "0"},
+      {-0.0, "-0"},
+      {1, "1"},
+      {-1, "-1"},
+      {1000000, "1000000"},
+      {9007199254740992.0, "9007199254740992"},
+      {1e20, "1e+20"},
+      {0.5, "0.5"},
+      {0.1, "0.1"},
+      {1.5e-7, "1.5e-07"},
+      {123.456, "123.456"},
+      {-2.5, "-2.5"},
+      {std::numeric_limits<double>::max(), "1.7976931348623157e+308"},
+      {std::numeric_limits<double>::denorm_min(), "5e-324"},
+      {inf, "+Inf"},
+      {-inf, "-Inf"},
+      {std::numeric_limits<double>::quiet_NaN(), "NaN"},
+  };
+  for (const auto& c : cases) {
+    std::string out;
+    AppendFloat(&out, c.value);
+    EXPECT_EQ(out, c.text) << "value " << c.value;
+  }
+}
+
+TEST(AppendFloatTest, RoundTripsThroughStrtod) {
+  const double values[] = {0.1 + 0.2, 1.0 / 3, 6.02214076e23, 2.2250738585072014e-308, 1e15 + 0.5};
+  for (double v : values) {
+    std::string out;
+    AppendFloat(&out, v);
+    EXPECT_EQ(std::strtod(out.c_str(), nullptr), v) << out;
+  }
+}
+
+TEST(WriterTest, Text004Family) {
+  std::string out;
+  Writer w(Format::kText004, &out);
+  w.BeginFamily("http_requests_total", MetricType::kCounter, "Requests \"served\"\\ by\ncode.");
+  w.WriteSample("http_requests_total", Labels{{"code", "200"}, {"path", "a\\b\"c\nd"}}, 3,
+                int64_t{1700000000123});
+  w.WriteSample("http_requests_total", Labels{}, 1);
+  w.Finish();
+  EXPECT_EQ(out,
+            "# HELP http_requests_total Requests \"served\"\\\\ by\\ncode.\n"
+            "# TYPE http_requests_total counter\n"
+            "http_requests_total{code=\"200\",path=\"a\\\\b\\\"c\\nd\"} 3 1700000000123\n"
+            "http_requests_total 1\n");
+}
+
+TEST(WriterTest, OpenMetricsFamily) {
+  std::string out;
+  Writer w(Format::kOpenMetrics1, &out);
+  w.BeginFamily("http_requests_total", MetricType::kCounter, "Requests \"served\"\\.", "");
+  w.WriteSample("http_requests_total", Labels{{"code", "200"}}, 3, int64_t{1700000000123});
+  w.WriteSample("http_requests_total", Labels{{"code", "500"}}, 1, int64_t{1700000000000});
+  w.WriteSample("http_requests_total", Labels{{"code", "404"}}, 1, int64_t{1700000000100});
+  w.BeginFamily("temp_celsius", MetricType::kUnknown, "", "celsius");
+  w.WriteSample("temp_celsius", Labels{}, -0.5);
+  w.Finish();
+  EXPECT_EQ(out,
+            "# HELP http_requests Requests \\\"served\\\"\\\\.\n"
+            "# TYPE http_requests counter\n"
+            "http_requests_total{code=\"200\"} 3 1700000000.123\n"
+            "http_requests_total{code=\"500\"} 1 1700000000\n"
+            "http_requests_total{code=\"404\"} 1 1700000000.1\n"
+            "# TYPE temp_celsius unknown\n"
+            "# UNIT temp_celsius celsius\n"
+            "temp_celsius -0.5\n"
+            "# EOF\n");
+}
+
+TEST(WriterTest, NegativeTimestampsInOpenMetrics) {
+  std::string out;
+  Writer w(Format::kOpenMetrics1, &out);
+  w.WriteSample("x", Labels{}, 1, int64_t{-1500});
+  EXPECT_EQ(out, "x 1 -2.5\n");
+}
+
+TEST(WriterTest, ExtraLabelComesLast) {
+  std::string out;
+  Writer w(Format::kText004, &out);
+  w.WriteSample("lat_bucket", Labels{{"job", "x"}}, "le", "+Inf", 7);
+  w.WriteSample("lat_bucket", Labels{}, "le", "0.5", 2);
+  EXPECT_EQ(out, "lat_bucket{job=\"x\",le=\"+Inf\"} 7\nlat_bucket{le=\"0.5\"} 2\n");
+}
+
+TEST(WriterTest, TypeNamesPerFormat) {
+  struct Case {
+    MetricType type;
+    const char* text004;
+    const char* om;
+  };
+  const Case cases[] = {
+      {MetricType::kUnknown, "untyped", "unknown"},
+      {MetricType::kCounter, "counter", "counter"},
+      {MetricType::kGauge, "gauge", "gauge"},
+      {MetricType::kHistogram, "histogram", "histogram"},
+      {MetricType::kGaugeHistogram, "histogram", "gaugehistogram"},
+      {MetricType::kSummary, "summary", "summary"},
+      {MetricType::kInfo, "gauge", "info"},
+      {MetricType::kStateSet, "gauge", "stateset"},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(MetricTypeName(c.type, false), c.text004);
+    EXPECT_EQ(MetricTypeName(c.type, true), c.om);
+  }
+}
+
+TEST(WriterTest, WriteFamilyAdaptsCounterNamesBetweenFormats) {
+  MetricFamily om_counter{"jobs", MetricType::kCounter, "Jobs.", "", {}};
+  om_counter.samples.push_back({Labels{{"__name__", "jobs_total"}}, 2, std::nullopt});
+  EXPECT_EQ(WriteAll({om_counter}, Format::kText004),
+            "# HELP jobs_total Jobs.\n# TYPE jobs_total counter\njobs_total 2\n");
+  EXPECT_EQ(WriteAll({om_counter}, Format::kOpenMetrics1),
+            "# HELP jobs Jobs.\n# TYPE jobs counter\njobs_total 2\n# EOF\n");
+
+  // A 0.0.4 counter without the _total suffix stays the same series in OpenMetrics.
+  MetricFamily legacy{"hits", MetricType::kCounter, "", "", {}};
+  legacy.samples.push_back({Labels{{"__name__", "hits"}}, 5, std::nullopt});
+  EXPECT_EQ(WriteAll({legacy}, Format::kOpenMetrics1), "# TYPE hits unknown\nhits 5\n# EOF\n");
+  EXPECT_EQ(WriteAll({legacy}, Format::kText004), "# TYPE hits counter\nhits 5\n");
+}
+
+TEST(FormatTest, ContentTypes) {
+  EXPECT_EQ(ContentType(Format::kText004), "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_EQ(ContentType(Format::kOpenMetrics1),
+            "application/openmetrics-text; version=1.0.0; charset=utf-8");
+}
+
+TEST(FormatTest, NegotiateFromAccept) {
+  struct Case {
+    const char* accept;
+    Format want;
+  };
+  const Case cases[] = {
+      {"", Format::kText004},
+      {"*/*", Format::kText004},
+      {"text/plain", Format::kText004},
+      {"application/openmetrics-text", Format::kOpenMetrics1},
+      {"application/openmetrics-text; version=1.0.0", Format::kOpenMetrics1},
+      // What Prometheus 2.x sends.
+      {"application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;"
+       "q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1",
+       Format::kOpenMetrics1},
+      {"text/plain;version=0.0.4;q=1,application/openmetrics-text;q=0.5", Format::kText004},
+      {"APPLICATION/OpenMetrics-Text", Format::kOpenMetrics1},
+      {"application/openmetrics-text;q=0", Format::kText004},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(NegotiateFormat(c.accept), c.want) << c.accept;
+  }
+}
+
+TEST(FormatTest, FromContentType) {
+  EXPECT_EQ(FormatFromContentType("application/openmetrics-text; version=1.0.0; charset=utf-8"),
+            Format::kOpenMetrics1);
+  EXPECT_EQ(FormatFromContentType("text/plain; version=0.0.4"), Format::kText004);
+  EXPECT_EQ(FormatFromContentType(""), Format::kText004);
+  EXPECT_EQ(FormatFromContentType("application/json"), Format::kText004);
+}
+
+}  // namespace
+}  // namespace vigie::expfmt
