@@ -18,7 +18,7 @@ namespace vigie::cmd {
 namespace {
 
 struct GalleryFlags {
-  std::string listen = ":8080";
+  std::vector<std::string> listen = {":8080"};
   gallery::GalleryOptions opts;
   int thumb_cache_mb = 64;
   int max_upload_mb = 16;
@@ -81,7 +81,7 @@ int Serve(GalleryFlags& f) {
   (void)(*metrics)->WatchGallery(registry, **g);
 
   net::ServerOptions so;
-  so.listen_addresses = {f.listen};
+  so.listen_addresses = f.listen;
   so.threads = f.http_threads;
   so.reuse_port = f.reuse_port;
   so.max_body_bytes = f.opts.max_upload_bytes + (64 << 10);  // multipart overhead
@@ -91,7 +91,7 @@ int Serve(GalleryFlags& f) {
                      size_t bytes) { hm->Observe(route, method, code, secs, bytes); };
   auto server = net::HttpServer::Open(so);
   if (!server.ok()) {
-    log::Error("cannot listen", {{"address", f.listen}, {"err", server.error().message()}});
+    log::Error("cannot listen", {{"address", f.listen.front()}, {"err", server.error().message()}});
     return kExitError;
   }
   gallery::RegisterRoutes((*server)->router(), **g, metrics->get());
@@ -124,7 +124,7 @@ RunFn AddGalleryCommand(CLI::App& root) {
         ->capture_default_str();
   };
   common(sub);
-  sub->add_option("--web.listen-address", flags->listen, "Address to serve on")
+  sub->add_option("--web.listen-address", flags->listen, "Address to serve on (repeatable)")
       ->capture_default_str();
   sub->add_option("--workers", flags->opts.workers, "Worker threads decoding and rendering")
       ->capture_default_str();

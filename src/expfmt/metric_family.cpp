@@ -9,9 +9,8 @@ bool ContainsIgnoreCase(std::string_view haystack, std::string_view needle) {
   if (needle.size() > haystack.size()) return false;
   for (size_t i = 0; i + needle.size() <= haystack.size(); ++i) {
     size_t j = 0;
-    while (j < needle.size() &&
-           std::tolower(static_cast<unsigned char>(haystack[i + j])) ==
-               std::tolower(static_cast<unsigned char>(needle[j]))) {
+    while (j < needle.size() && std::tolower(static_cast<unsigned char>(haystack[i + j])) ==
+                                    std::tolower(static_cast<unsigned char>(needle[j]))) {
       ++j;
     }
     if (j == needle.size()) return true;
@@ -130,6 +129,36 @@ Format FormatFromContentType(std::string_view content_type) {
     return Format::kOpenMetrics1;
   }
   return Format::kText004;
+}
+
+}  // namespace vigie::expfmt
+
+namespace vigie::expfmt {
+
+bool IsSampleOfFamily(std::string_view sample_name, std::string_view family, MetricType type) {
+  if (sample_name.size() < family.size() || sample_name.substr(0, family.size()) != family) {
+    return false;
+  }
+  std::string_view suffix = sample_name.substr(family.size());
+  if (suffix.empty()) return true;
+  switch (type) {
+    case MetricType::kCounter:
+      return suffix == "_total" || suffix == "_created";
+    case MetricType::kHistogram:
+      return suffix == "_bucket" || suffix == "_count" || suffix == "_sum" || suffix == "_created";
+    case MetricType::kGaugeHistogram:
+      return suffix == "_bucket" || suffix == "_gcount" || suffix == "_gsum" ||
+             suffix == "_created";
+    case MetricType::kSummary:
+      return suffix == "_count" || suffix == "_sum" || suffix == "_created";
+    case MetricType::kInfo:
+      return suffix == "_info";
+    case MetricType::kGauge:
+    case MetricType::kStateSet:
+    case MetricType::kUnknown:
+      return false;
+  }
+  return false;
 }
 
 }  // namespace vigie::expfmt

@@ -52,3 +52,11 @@ struct MetricFamily {
 };
 
 }  // namespace vigie::expfmt
+
+namespace vigie::expfmt {
+
+// True if a sample named `sample_name` belongs to family `family` of type `type`: the family
+// name itself, or the family name plus a suffix the type allows (see ParseAll in parser.h).
+bool IsSampleOfFamily(std::string_view sample_name, std::string_view family, MetricType type);
+
+}  // namespace vigie::expfmt

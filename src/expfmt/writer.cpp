@@ -63,21 +63,20 @@ void AppendInt(std::string* out, int64_t v) {
   out->append(buf, end);
 }
 
-// OpenMetrics timestamps are seconds; milliseconds become a 3-digit fraction when needed.
+// OpenMetrics timestamps are seconds; milliseconds become a fraction of up to 3 digits.
 void AppendSecondsFromMs(std::string* out, int64_t ms) {
-  int64_t secs = ms / 1000;
-  int64_t frac = ms % 1000;
-  if (frac < 0) {
-    frac += 1000;
-    secs -= 1;
-  }
-  AppendInt(out, secs);
+  uint64_t magnitude = ms < 0 ? 0 - static_cast<uint64_t>(ms) : static_cast<uint64_t>(ms);
+  if (ms < 0) out->push_back('-');
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), magnitude / 1000);
+  out->append(buf, end);
+  unsigned frac = static_cast<unsigned>(magnitude % 1000);
   if (frac != 0) {
-    char buf[4] = {'.', static_cast<char>('0' + frac / 100), static_cast<char>('0' + frac / 10 % 10),
-                   static_cast<char>('0' + frac % 10)};
+    char digits[4] = {'.', static_cast<char>('0' + frac / 100),
+                      static_cast<char>('0' + frac / 10 % 10), static_cast<char>('0' + frac % 10)};
     int len = 4;
-    while (buf[len - 1] == '0') --len;
-    out->append(buf, len);
+    while (digits[len - 1] == '0') --len;
+    out->append(digits, len);
   }
 }
 
@@ -116,9 +115,20 @@ void AppendFloat(std::string* out, double v) {
     AppendInt(out, static_cast<int64_t>(v));
     return;
   }
-  char buf[32];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v);
-  out->append(buf, end);
+  // Otherwise the shortest digits that read back to `v`, laid out like Go's
+  // strconv.FormatFloat(v, 'g', -1, 64): an exponent when it is below -4 or at least 6.
+  char buf[40];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::scientific);
+  const char* e = end;
+  while (e > buf && *(e - 1) != 'e') --e;
+  int exponent = 0;
+  std::from_chars(e + (*e == '+' ? 1 : 0), end, exponent);
+  if (exponent < -4 || exponent >= 6) {
+    out->append(buf, end);
+    return;
+  }
+  auto [fend, fec] = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::fixed);
+  out->append(buf, fend);
 }
 
 void Writer::BeginFamily(std::string_view name, MetricType type, std::string_view help,
@@ -137,7 +147,11 @@ void Writer::BeginFamily(std::string_view name, MetricType type, std::string_vie
   out_->push_back(' ');
   out_->append(MetricTypeName(type, om));
   out_->push_back('\n');
-  if (om && !unit.empty()) {
+  // OpenMetrics requires the unit to be a suffix "_<unit>" of the name; a family renamed for
+  // the format may no longer carry it, so such a unit is left out rather than written wrong.
+  if (om && !unit.empty() && meta_name.size() > unit.size() &&
+      meta_name.substr(meta_name.size() - unit.size()) == unit &&
+      meta_name[meta_name.size() - unit.size() - 1] == '_') {
     out_->append("# UNIT ");
     out_->append(meta_name);
     out_->push_back(' ');

@@ -27,6 +27,11 @@ TEST(AppendFloatTest, SpellsNumbersAsTheTextFormatsDo) {
       {0.1, "0.1"},
       {1.5e-7, "1.5e-07"},
       {123.456, "123.456"},
+      {1234567.5, "1.2345675e+06"},  // Go's 'g' layout: exponent from 1e6 up
+      {123456.5, "123456.5"},
+      {0.0001, "0.0001"},
+      {0.00001, "1e-05"},
+      {12345678901234567890.0, "1.2345678901234567e+19"},
       {-2.5, "-2.5"},
       {std::numeric_limits<double>::max(), "1.7976931348623157e+308"},
       {std::numeric_limits<double>::denorm_min(), "5e-324"},
@@ -91,7 +96,7 @@ TEST(WriterTest, NegativeTimestampsInOpenMetrics) {
   std::string out;
   Writer w(Format::kOpenMetrics1, &out);
   w.WriteSample("x", Labels{}, 1, int64_t{-1500});
-  EXPECT_EQ(out, "x 1 -2.5\n");
+  EXPECT_EQ(out, "x 1 -1.5\n");
 }
 
 TEST(WriterTest, ExtraLabelComesLast) {
