@@ -37,13 +37,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   std::string printed = ToString(**parsed);
   auto reparsed = ParseExpr(printed);
-  if (!reparsed.ok()) Fail("printed form does not parse", input, printed + "\n" + reparsed.error().message());
+  if (!reparsed.ok())
+    Fail("printed form does not parse", input, printed + "\n" + reparsed.error().message());
   if (!Equal(**parsed, **reparsed)) Fail("printed form parses to a different tree", input, printed);
   if (ToString(**reparsed) != printed) Fail("printing is not stable", input, printed);
 
   std::string pretty = Prettify(**parsed);
   auto from_pretty = ParseExpr(pretty);
-  if (!from_pretty.ok() || !Equal(**parsed, **from_pretty)) Fail("pretty form differs", input, pretty);
+  if (!from_pretty.ok() || !Equal(**parsed, **from_pretty))
+    Fail("pretty form differs", input, pretty);
 
   ExprPtr copy = Clone(**parsed);
   if (!Equal(**parsed, *copy)) Fail("clone differs", input, printed);
