@@ -71,7 +71,8 @@ http {
   sendfile on;
   tcp_nopush on;
   keepalive_requests 1000000;
-  open_file_cache max=16 valid=60s;  # no open/stat per request: nginx at its best
+  open_file_cache max=16;
+  open_file_cache_valid 60s;  # no open/stat per request: nginx at its best
   client_body_temp_path $TMP/nginx/body;
   proxy_temp_path $TMP/nginx/proxy;
   fastcgi_temp_path $TMP/nginx/fastcgi;

@@ -61,6 +61,7 @@ std::string GzipCompress(std::string_view data, int level) {
 struct GzipDecoder::State {
   z_stream z{};
   size_t max_output = 0;
+  size_t total_out = 0;  // across members (inflateReset clears z.total_out)
   bool done = false;
 };
 
@@ -73,7 +74,7 @@ GzipDecoder::~GzipDecoder() { inflateEnd(&state_->z); }
 
 bool GzipDecoder::done() const { return state_->done; }
 
-size_t GzipDecoder::total_out() const { return state_->z.total_out; }
+size_t GzipDecoder::total_out() const { return state_->total_out; }
 
 Status GzipDecoder::Feed(std::string_view data, std::string* out) {
   z_stream& z = state_->z;
@@ -93,7 +94,8 @@ Status GzipDecoder::Feed(std::string_view data, std::string* out) {
       return Corruption(std::string("invalid gzip data: ") + (z.msg ? z.msg : "inflate failed"));
     }
     size_t produced = sizeof(buf) - z.avail_out;
-    if (z.total_out > state_->max_output) {
+    state_->total_out += produced;
+    if (state_->total_out > state_->max_output) {
       return ResourceExhausted("decompressed body exceeds the limit of " +
                                std::to_string(state_->max_output) + " bytes");
     }

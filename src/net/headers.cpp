@@ -21,9 +21,8 @@ bool QualityNonZero(std::string_view params) {
     params = semi == std::string_view::npos ? std::string_view() : params.substr(semi + 1);
     if (p.size() >= 2 && Lower(p[0]) == 'q' && p[1] == '=') {
       std::string_view q = Trim(p.substr(2));
-      return !(q.empty() || std::all_of(q.begin(), q.end(), [](char c) {
-        return c == '0' || c == '.';
-      }));
+      return !(q.empty() ||
+               std::all_of(q.begin(), q.end(), [](char c) { return c == '0' || c == '.'; }));
     }
   }
   return true;
