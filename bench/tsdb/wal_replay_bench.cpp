@@ -111,8 +111,9 @@ int Ingest(const std::string& dir, int series, int samples, int64_t start_ms) {
   double cpu = CpuSeconds() - cpu0;
   double wall = static_cast<double>(vigie::MonotonicNs() - wall0) / 1e9;
   double total = static_cast<double>(series) * samples;
-  std::printf("vigie ingest: %.0f samples in %.2f s wall, %.2f CPU s = %.3f CPU s per million samples\n",
-              total, wall, cpu, cpu / total * 1e6);
+  std::printf(
+      "vigie ingest: %.0f samples in %.2f s wall, %.2f CPU s = %.3f CPU s per million samples\n",
+      total, wall, cpu, cpu / total * 1e6);
   return (*db)->Close().ok() ? 0 : 1;
 }
 
@@ -139,11 +140,16 @@ int main(int argc, char** argv) {
   std::string dir = "/tmp/vigie-bench-replay", prom = "/usr/bin/prometheus", replay_only;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
-    if (k == "--series") series = std::stoi(v);
-    else if (k == "--samples") samples = std::stoi(v);
-    else if (k == "--dir") dir = v;
-    else if (k == "--prometheus") prom = v;
-    else if (k == "--replay-only") replay_only = v;
+    if (k == "--series")
+      series = std::stoi(v);
+    else if (k == "--samples")
+      samples = std::stoi(v);
+    else if (k == "--dir")
+      dir = v;
+    else if (k == "--prometheus")
+      prom = v;
+    else if (k == "--replay-only")
+      replay_only = v;
   }
   (void)vigie::log::Init("warn", "logfmt");
   if (!replay_only.empty()) return ReplayChild(replay_only);
@@ -159,8 +165,8 @@ int main(int argc, char** argv) {
   for (const auto& e : stdfs::recursive_directory_iterator(vdir + "/wal")) {
     if (e.is_regular_file()) wal_bytes += e.file_size();
   }
-  std::printf("WAL: %.1f MiB for %d series x %d samples\n", static_cast<double>(wal_bytes) / 1048576.0,
-              series, samples);
+  std::printf("WAL: %.1f MiB for %d series x %d samples\n",
+              static_cast<double>(wal_bytes) / 1048576.0, series, samples);
 
   // vigie replay in a child process.
   std::string cmd = std::string(argv[0]) + " --replay-only " + vdir;
@@ -173,10 +179,11 @@ int main(int argc, char** argv) {
     std::sscanf(line, "REPLAY %lf %ld %ld %llu %lf", &v_secs, &v_rss, &v_rss0, &v_series, &v_cpu);
   }
   if (p) pclose(p);
-  std::printf("vigie replay: %.3f s wall, %.3f CPU s, %llu series, RSS %.1f MiB (%.0f bytes/series "
-              "above start)\n",
-              v_secs, v_cpu, v_series, static_cast<double>(v_rss) / 1024.0,
-              static_cast<double>(v_rss - v_rss0) * 1024.0 / static_cast<double>(series));
+  std::printf(
+      "vigie replay: %.3f s wall, %.3f CPU s, %llu series, RSS %.1f MiB (%.0f bytes/series "
+      "above start)\n",
+      v_secs, v_cpu, v_series, static_cast<double>(v_rss) / 1024.0,
+      static_cast<double>(v_rss - v_rss0) * 1024.0 / static_cast<double>(series));
 
 #ifdef VIGIE_HAVE_TESTLIB
   if (access(prom.c_str(), X_OK) != 0) {
@@ -188,7 +195,8 @@ int main(int argc, char** argv) {
   auto t0 = std::chrono::steady_clock::now();
   auto child = vigie::testing::ChildProcess::Start(
       {prom, "--config.file=" + dir + "/prometheus.yml", "--storage.tsdb.path=" + pdir,
-       "--web.listen-address=127.0.0.1:" + std::to_string(port), "--storage.tsdb.retention.time=30d"},
+       "--web.listen-address=127.0.0.1:" + std::to_string(port),
+       "--storage.tsdb.retention.time=30d"},
       dir + "/prometheus.log");
   if (!child.ok()) {
     std::printf("could not start prometheus: %s\n", child.error().message().c_str());
@@ -205,12 +213,15 @@ int main(int argc, char** argv) {
   if (auto pos = log.find("WAL replay completed"); pos != std::string::npos) {
     auto d = log.find("total_replay_duration=", pos);
     if (d != std::string::npos) {
-      auto dur = vigie::ParseDuration(log.substr(d + 22, log.find_first_of(" \n", d + 22) - d - 22));
+      auto dur =
+          vigie::ParseDuration(log.substr(d + 22, log.find_first_of(" \n", d + 22) - d - 22));
       // Go prints e.g. 1.234567s; ParseDuration takes integer units only, so parse by hand.
       std::string s = log.substr(d + 22, log.find_first_of(" \n", d + 22) - d - 22);
       double x = std::atof(s.c_str());
-      if (s.ends_with("ms")) x /= 1000;
-      else if (s.ends_with("µs")) x /= 1e6;
+      if (s.ends_with("ms"))
+        x /= 1000;
+      else if (s.ends_with("µs"))
+        x /= 1e6;
       else if (s.find('m') != std::string::npos && !s.ends_with("ms")) {
         x = std::atof(s.c_str()) * 60 + std::atof(s.substr(s.find('m') + 1).c_str());
       }
@@ -218,15 +229,17 @@ int main(int argc, char** argv) {
       p_replay = x;
     }
   }
-  std::printf("prometheus: ready after %.3f s%s, WAL replay %.3f s wall, %.3f CPU s from start to "
-              "ready, RSS %.1f MiB\n",
-              p_ready, ready ? "" : " (NOT READY)", p_replay, p_cpu,
-              static_cast<double>(p_rss) / 1024.0);
-  if (p_replay > 0) std::printf("ratio replay wall time vigie/prometheus: %.2f\n", v_secs / p_replay);
+  std::printf(
+      "prometheus: ready after %.3f s%s, WAL replay %.3f s wall, %.3f CPU s from start to "
+      "ready, RSS %.1f MiB\n",
+      p_ready, ready ? "" : " (NOT READY)", p_replay, p_cpu, static_cast<double>(p_rss) / 1024.0);
+  if (p_replay > 0)
+    std::printf("ratio replay wall time vigie/prometheus: %.2f\n", v_secs / p_replay);
   if (p_cpu > 0) std::printf("ratio replay CPU vigie/prometheus: %.2f\n", v_cpu / p_cpu);
   std::printf("ratio time-to-open vigie/prometheus-ready: %.2f\n", v_secs / p_ready);
-  if (p_rss > 0) std::printf("ratio RSS after replay vigie/prometheus: %.2f\n",
-                             static_cast<double>(v_rss) / static_cast<double>(p_rss));
+  if (p_rss > 0)
+    std::printf("ratio RSS after replay vigie/prometheus: %.2f\n",
+                static_cast<double>(v_rss) / static_cast<double>(p_rss));
 #endif
   return 0;
 }

@@ -77,6 +77,9 @@ struct NodeOptions {
   std::string netdev_device_include;
   std::string vmstat_fields{kDefaultVmstatFields};
   bool cpu_guest = true;  // node_cpu_guest_seconds_total
+  // netdev: link statistics over rtnetlink (the agent's network namespace, like node-exporter's
+  // default) instead of <procfs>/net/dev plus <sysfs>/class/net/*/statistics/rx_nohandler.
+  bool netdev_netlink = true;
 
   // Seams; empty means the real system call.
   std::function<Result<StatFs>(const std::string& path)> statfs;

@@ -30,6 +30,16 @@ class WritableFile {
   virtual uint64_t Size() const = 0;
 };
 
+// A file kept open for repeated whole reads. cgroup and /proc files regenerate their content on
+// each read from offset 0, so a collector can read them every scrape without open/close.
+class ReadableFile {
+ public:
+  virtual ~ReadableFile() = default;
+  // Replaces *out with the whole current content (reusing its capacity). kNotFound once the
+  // file is gone (a removed cgroup, an exited process).
+  virtual Status ReadAll(std::string* out) = 0;
+};
+
 class FileSystem {
  public:
   virtual ~FileSystem() = default;
@@ -37,6 +47,9 @@ class FileSystem {
   // Reads up to `len` bytes at `offset`; fewer at end of file.
   virtual Result<std::string> ReadAt(const std::string& path, uint64_t offset, size_t len) = 0;
   virtual Result<std::vector<DirEntry>> ListDir(const std::string& path) = 0;
+  // Opens `path` for repeated ReadAll. The default reads through ReadFile each time (so the
+  // in-memory and fault-injecting file systems need nothing); the real one keeps a descriptor.
+  virtual Result<std::unique_ptr<ReadableFile>> OpenReadable(const std::string& path);
   virtual Result<std::string> ReadLink(const std::string& path) = 0;
   virtual bool Exists(const std::string& path) = 0;
   virtual Result<uint64_t> FileSize(const std::string& path) = 0;

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <vector>
 
 #include "core/fs.h"
 
@@ -57,8 +58,51 @@ class RealWritable final : public WritableFile {
   uint64_t size_;
 };
 
+// Reads with pread from offset 0 into the caller's buffer: one system call per read for the
+// small files of /proc and /sys.
+class RealReadable final : public ReadableFile {
+ public:
+  RealReadable(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  ~RealReadable() override { ::close(fd_); }
+  Status ReadAll(std::string* out) override {
+    // One scratch buffer per thread, so neither the files nor the caller's string pay for
+    // zero-filling a large buffer on every read.
+    thread_local std::vector<char> scratch(16384);
+    size_t used = 0;
+    while (true) {
+      ssize_t n = ::pread(fd_, scratch.data() + used, scratch.size() - used,
+                          static_cast<off_t>(used));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        int e = errno;
+        out->clear();
+        // A removed cgroup answers ENODEV, an exited process ESRCH.
+        if (e == ENODEV || e == ESRCH || e == ENOENT) {
+          return Error(ErrorCode::kNotFound, "read " + path_ + ": " + std::strerror(e));
+        }
+        return Error(ErrorCode::kIo, "read " + path_ + ": " + std::strerror(e));
+      }
+      used += static_cast<size_t>(n);
+      if (n == 0 || used < scratch.size()) break;
+      scratch.resize(scratch.size() * 2);
+    }
+    out->assign(scratch.data(), used);
+    return OkStatus();
+  }
+
+ private:
+  int fd_;
+  std::string path_;
+};
+
 class RealFs final : public FileSystem {
  public:
+  Result<std::unique_ptr<ReadableFile>> OpenReadable(const std::string& path) override {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return Errno("open", path);
+    return std::unique_ptr<ReadableFile>(std::make_unique<RealReadable>(fd, path));
+  }
+
   Result<std::string> ReadFile(const std::string& path) override {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return Errno("open", path);
@@ -191,7 +235,29 @@ class RealFs final : public FileSystem {
     return OkStatus();
   }
 };
+
+// Re-reads through FileSystem::ReadFile on every ReadAll.
+class ReopeningReadable final : public ReadableFile {
+ public:
+  ReopeningReadable(FileSystem& fs, std::string path) : fs_(fs), path_(std::move(path)) {}
+  Status ReadAll(std::string* out) override {
+    auto r = fs_.ReadFile(path_);
+    if (!r.ok()) return r.error();
+    *out = std::move(r).value();
+    return OkStatus();
+  }
+
+ private:
+  FileSystem& fs_;
+  std::string path_;
+};
+
 }  // namespace
+
+Result<std::unique_ptr<ReadableFile>> FileSystem::OpenReadable(const std::string& path) {
+  if (!Exists(path)) return Error(ErrorCode::kNotFound, "open " + path + ": no such file");
+  return std::unique_ptr<ReadableFile>(std::make_unique<ReopeningReadable>(*this, path));
+}
 
 FileSystem& Real() {
   static RealFs fs;

@@ -31,10 +31,14 @@ std::vector<std::string> LiteralAlternatives(std::string_view re) {
 
 std::string_view MatchTypeString(MatchType t) {
   switch (t) {
-    case MatchType::kEqual: return "=";
-    case MatchType::kNotEqual: return "!=";
-    case MatchType::kRegexMatch: return "=~";
-    case MatchType::kRegexNoMatch: return "!~";
+    case MatchType::kEqual:
+      return "=";
+    case MatchType::kNotEqual:
+      return "!=";
+    case MatchType::kRegexMatch:
+      return "=~";
+    case MatchType::kRegexNoMatch:
+      return "!~";
   }
   return "?";
 }
@@ -71,8 +75,10 @@ Matcher Matcher::MustMake(MatchType type, std::string name, std::string value) {
 
 bool Matcher::Matches(std::string_view v) const {
   switch (type_) {
-    case MatchType::kEqual: return v == value_;
-    case MatchType::kNotEqual: return v != value_;
+    case MatchType::kEqual:
+      return v == value_;
+    case MatchType::kNotEqual:
+      return v != value_;
     case MatchType::kRegexMatch:
       if (value_ == ".*") return true;
       return RE2::FullMatch(re2::StringPiece(v.data(), v.size()), *re_);

@@ -146,7 +146,8 @@ class MergeSeriesSet final : public SeriesSet {
 
 std::vector<std::string> UnionSorted(std::vector<std::vector<std::string>> lists) {
   std::set<std::string> all;
-  for (auto& l : lists) all.insert(std::make_move_iterator(l.begin()), std::make_move_iterator(l.end()));
+  for (auto& l : lists)
+    all.insert(std::make_move_iterator(l.begin()), std::make_move_iterator(l.end()));
   return {all.begin(), all.end()};
 }
 
@@ -188,8 +189,7 @@ class MergeQuerier final : public Querier {
 
 }  // namespace
 
-std::unique_ptr<SampleIterator> NewMergeIterator(
-    std::vector<std::unique_ptr<SampleIterator>> its) {
+std::unique_ptr<SampleIterator> NewMergeIterator(std::vector<std::unique_ptr<SampleIterator>> its) {
   if (its.size() == 1) return std::move(its[0]);
   return std::make_unique<MergeIterator>(std::move(its));
 }

@@ -76,6 +76,8 @@ class BitReader {
     return true;
   }
 
+  size_t bit_pos() const { return pos_; }
+
   bool ReadByte(uint8_t* b) {
     uint64_t v;
     if (!ReadBits(8, &v)) return false;

@@ -55,6 +55,8 @@ class XorIterator final : public storage::SampleIterator {
   Status Err() const override;
 
   int64_t t() const { return t_; }
+  // After iterating to the end: the state an appender needs to continue this chunk.
+  XorAppendState StateAtEnd() const;
 
  private:
   bool Fail();
@@ -68,6 +70,7 @@ class XorIterator final : public storage::SampleIterator {
   uint64_t t_delta_ = 0;
   uint8_t leading_ = 0;
   uint8_t trailing_ = 0;
+  bool window_set_ = false;  // a '11' control has set leading_/trailing_
   bool err_ = false;
   bool done_ = false;
 };

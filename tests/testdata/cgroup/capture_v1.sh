@@ -12,7 +12,7 @@ set -eu
 out=$(cd "$(dirname "$0")" && pwd)/v1
 cg=vigie-capture
 id_fs=4f1c2a8e9d7b6c5a4f3e2d1c0b9a8f7e6d5c4b3a29181716151413121110aaaa
-id_sd=9e8d7c6b5a49382716051f2e3d4c5b6a79881726354453627180918273645bbbb
+id_sd=9e8d7c6b5a49382716051f2e3d4c5b6a7988172635445362718091827364bbbb
 ctrls="cpu cpuacct memory blkio pids"
 for c in $ctrls; do mkdir -p /sys/fs/cgroup/$c/$cg; done
 trap 'for c in $ctrls; do rmdir /sys/fs/cgroup/$c/$cg 2>/dev/null || true; done' EXIT

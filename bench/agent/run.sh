@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# vigie agent against node-exporter (Debian's prometheus-node-exporter 1.5), same collectors, same
+# run: N scrapes of each (keep-alive and gzip, like Prometheus), then per process
+#   CPU seconds per scrape  (utime+stime from /proc/PID/stat over the scrapes / N),
+#   p50 and p99 scrape latency (curl's time_total),
+#   resident memory after the scrapes (VmRSS, and RssAnon: the process's own pages),
+# and the ratios vigie / node-exporter. Network traffic stays on 127.0.0.1.
+#
+# Usage: bench/agent/run.sh [path/to/vigie] [scrapes]   (default: build/vigie, 500)
+set -euo pipefail
+
+VIGIE=${1:-build/vigie}
+N=${2:-500}
+COLLECTORS=(cpu diskstats filesystem loadavg meminfo netdev os pressure stat time uname vmstat)
+NE_PORT=${NE_PORT:-19190}
+AGENT_PORT=${AGENT_PORT:-19191}
+TMP=$(mktemp -d)
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+command -v prometheus-node-exporter >/dev/null || { echo "needs prometheus-node-exporter"; exit 2; }
+[ -x "$VIGIE" ] || { echo "no vigie binary at $VIGIE"; exit 2; }
+
+flags=(--collector.disable-defaults)
+for c in "${COLLECTORS[@]}"; do flags+=("--collector.$c"); done
+
+prometheus-node-exporter --web.listen-address=127.0.0.1:$NE_PORT "${flags[@]}" >"$TMP/ne.log" 2>&1 &
+NE_PID=$!; PIDS+=("$NE_PID")
+"$VIGIE" agent --web.listen-address=127.0.0.1:$AGENT_PORT --no-docker "${flags[@]}" \
+  >"$TMP/agent.log" 2>&1 &
+AGENT_PID=$!; PIDS+=("$AGENT_PID")
+
+for port in $NE_PORT $AGENT_PORT; do
+  for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/metrics" && break; sleep 0.1; done
+done
+# Warm up (first scrapes allocate caches in both).
+for _ in $(seq 20); do
+  curl -s --compressed -o /dev/null "http://127.0.0.1:$NE_PORT/metrics"
+  curl -s --compressed -o /dev/null "http://127.0.0.1:$AGENT_PORT/metrics"
+done
+
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # utime + stime, in clock ticks
+HZ=$(getconf CLK_TCK)
+# One curl per exporter for all N scrapes, over one keep-alive connection (as Prometheus
+# scrapes), writing each scrape's total time. The exporters run one after the other so that
+# neither competes with the other's scrapes for the CPU.
+scrape_n() {  # port output
+  local cfg="$TMP/curl.$1"
+  : >"$cfg"
+  for _ in $(seq "$N"); do
+    printf 'url = "http://127.0.0.1:%s/metrics"\noutput = "/dev/null"\n' "$1" >>"$cfg"
+  done
+  curl -s --compressed -w '%{time_total}\n' -K "$cfg" >"$2"
+}
+ne0=$(ticks $NE_PID); scrape_n $NE_PORT "$TMP/ne.lat"; ne1=$(ticks $NE_PID)
+ag0=$(ticks $AGENT_PID); scrape_n $AGENT_PORT "$TMP/agent.lat"; ag1=$(ticks $AGENT_PID)
+
+pct() { sort -g "$1" | awk -v p="$2" '{a[NR]=$1} END {i=int(NR*p/100+0.5); if(i<1)i=1; printf "%.3f", a[i]*1000}'; }
+kb() { awk -v k="$2" '$1==k":" {print $2}' "/proc/$1/status"; }
+series() { curl -s "http://127.0.0.1:$1/metrics" | grep -vc '^#'; }
+
+ne_cpu=$(awk -v a=$ne0 -v b=$ne1 -v hz=$HZ -v n=$N 'BEGIN{printf "%.6f", (b-a)/hz/n*1000}')
+ag_cpu=$(awk -v a=$ag0 -v b=$ag1 -v hz=$HZ -v n=$N 'BEGIN{printf "%.6f", (b-a)/hz/n*1000}')
+ne_p50=$(pct "$TMP/ne.lat" 50); ne_p99=$(pct "$TMP/ne.lat" 99)
+ag_p50=$(pct "$TMP/agent.lat" 50); ag_p99=$(pct "$TMP/agent.lat" 99)
+ne_rss=$(kb $NE_PID VmRSS); ag_rss=$(kb $AGENT_PID VmRSS)
+ne_anon=$(kb $NE_PID RssAnon); ag_anon=$(kb $AGENT_PID RssAnon)
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b>0) printf "%.2fx", a/b; else print "n/a" }'; }
+printf '%d scrapes each, collectors: %s\n' "$N" "${COLLECTORS[*]}"
+printf 'series exposed: node-exporter %s, vigie agent %s\n' "$(series $NE_PORT)" "$(series $AGENT_PORT)"
+printf '%-28s %14s %14s %10s\n' "" "node-exporter" "vigie agent" "ratio"
+printf '%-28s %14s %14s %10s\n' "CPU ms per scrape" "$ne_cpu" "$ag_cpu" "$(ratio "$ag_cpu" "$ne_cpu")"
+printf '%-28s %14s %14s %10s\n' "p50 scrape latency ms" "$ne_p50" "$ag_p50" "$(ratio "$ag_p50" "$ne_p50")"
+printf '%-28s %14s %14s %10s\n' "p99 scrape latency ms" "$ne_p99" "$ag_p99" "$(ratio "$ag_p99" "$ne_p99")"
+printf '%-28s %14s %14s %10s\n' "RSS KiB (VmRSS)" "$ne_rss" "$ag_rss" "$(ratio "$ag_rss" "$ne_rss")"
+printf '%-28s %14s %14s %10s\n' "RSS KiB, own pages (RssAnon)" "$ne_anon" "$ag_anon" "$(ratio "$ag_anon" "$ne_anon")"

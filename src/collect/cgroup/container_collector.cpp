@@ -1,0 +1,263 @@
+// The container collector: discovery, per-container state kept between scrapes (labels, start
+// time, spec), and the mapping of CgroupStats to cAdvisor's families.
+#include "collect/cgroup/container_collector.h"
+
+#include <cmath>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include "collect/cgroup/discovery.h"
+#include "collect/cgroup/families.h"
+#include "collect/cgroup/file_cache.h"
+#include "collect/cgroup/parse.h"
+#include "collect/cgroup/proc_reader.h"
+#include "collect/cgroup/reader.h"
+#include "core/log.h"
+#include "docker/container_cache.h"
+
+namespace vigie::collect {
+
+namespace {
+
+// A new container's cgroup can show up a moment before its start event reaches the cache;
+// while the cache is in sync, such a container is held back this long rather than reported
+// once without its name and labels (which would make a short-lived extra series).
+constexpr DurationMs kMetadataGraceMs = 10'000;
+
+// cAdvisor reports limits above 2^62 (the kernel's rounding of "unlimited") as 0.
+double SpecMemoryValue(uint64_t v) { return cgroup::IsLimited(v) ? static_cast<double>(v) : 0; }
+
+double Seconds(uint64_t ns) { return static_cast<double>(ns) / 1e9; }
+
+struct Entry {
+  std::vector<Label> base;                            // sorted: container_label_*, id, image, name
+  std::shared_ptr<const docker::ContainerInfo> meta;  // the one the labels were built from
+  bool labelled = false;
+  TimestampMs first_seen_ms = 0;
+  double start_time = NAN;
+  cgroup::SpecStats spec;
+  TimestampMs spec_read_ms = 0;
+  bool spec_read = false;
+  uint64_t seen_scrape = 0;
+  bool logged_error = false;
+};
+
+class ContainerCollector final : public Collector {
+ public:
+  explicit ContainerCollector(const ContainerCollectorOptions& o)
+      : opts_(o),
+        fs_(o.fs != nullptr ? *o.fs : fs::Real()),
+        max_open_(o.max_open_files != 0 ? o.max_open_files : cgroup::DefaultMaxOpenFiles()),
+        proc_(fs_, o.procfs, max_open_ / 4) {
+    discovery_.include_root = o.include_root;
+    discovery_.raw_prefixes = o.raw_cgroup_prefixes;
+    for (const auto& p : o.extra_docker_parents) discovery_.docker_parents.push_back(p);
+  }
+
+  std::string_view Name() const override { return "container"; }
+
+  Status Collect(std::vector<expfmt::MetricFamily>* out) override {
+    if (reader_ == nullptr) {
+      auto r = cgroup::CgroupReader::Open(fs_, fs::Join(opts_.sysfs, "fs/cgroup"),
+                                          max_open_ - max_open_ / 4);
+      if (!r.ok()) return r.error();
+      reader_ = std::move(r).value();
+    }
+    VIGIE_ASSIGN_OR_RETURN(auto cgroups, cgroup::DiscoverCgroups(*reader_, discovery_));
+    ++scrape_;
+    now_ms_ = opts_.now ? opts_.now() : NowMs();
+    proc_.BeginScrape();
+    for (const auto& cg : cgroups) CollectOne(cg);
+    reader_->EndScrape();
+    proc_.EndScrape();
+    // Forget containers that went away.
+    for (auto it = entries_.begin(); it != entries_.end();) {
+      it = it->second.seen_scrape == scrape_ ? std::next(it) : entries_.erase(it);
+    }
+    fams_.MoveTo(out);
+    return OkStatus();
+  }
+
+ private:
+  void CollectOne(const cgroup::DiscoveredCgroup& cg) {
+    auto [it, inserted] = entries_.try_emplace(cg.path);
+    Entry& e = it->second;
+    if (inserted) e.first_seen_ms = now_ms_;
+    e.seen_scrape = scrape_;
+
+    std::shared_ptr<const docker::ContainerInfo> meta;
+    if (!cg.docker_id.empty() && opts_.containers != nullptr) {
+      meta = opts_.containers->Get(cg.docker_id);
+      if (meta == nullptr && opts_.containers->synced() &&
+          now_ms_ - e.first_seen_ms < kMetadataGraceMs) {
+        return;
+      }
+    }
+    if (!e.labelled || meta != e.meta) BuildLabels(cg, meta, &e);
+
+    bool read_spec = !e.spec_read || now_ms_ - e.spec_read_ms >= opts_.spec_max_age_ms;
+    cgroup::CgroupReader::What what;
+    what.spec = read_spec;
+    what.throttling = e.spec.cpu_quota_us != 0;  // cAdvisor reports CFS figures only then
+    // Without a limit the failure count stays 0; when the spec is read, the reader decides.
+    what.failcnt = !read_spec && (!e.spec.has_memory || cgroup::IsLimited(e.spec.memory_limit));
+    Status st = reader_->Read(cg.path, what, &stats_);
+    if (!st.ok()) {
+      if (st.error().code() != ErrorCode::kNotFound && !e.logged_error) {
+        e.logged_error = true;
+        log::Warn("cannot read cgroup", {{"id", cg.path}, {"err", st.error().message()}});
+      }
+      return;
+    }
+    if (read_spec) {
+      e.spec = stats_.spec;
+      e.spec_read = true;
+      e.spec_read_ms = now_ms_;
+    }
+    if (std::isnan(e.start_time)) e.start_time = StartTime(cg, meta.get());
+
+    Emit(cg, meta.get(), e);
+  }
+
+  void BuildLabels(const cgroup::DiscoveredCgroup& cg,
+                   const std::shared_ptr<const docker::ContainerInfo>& meta, Entry* e) {
+    std::vector<Label> labels;
+    if (meta != nullptr && opts_.docker_labels) {
+      for (const auto& [k, v] : meta->labels) {
+        if (v.empty()) continue;
+        labels.push_back(Label{cgroup::ContainerLabelName(k), v});
+      }
+      if (meta->restart_count > 0) {
+        labels.push_back(
+            Label{"container_label_restartcount", std::to_string(meta->restart_count)});
+      }
+    }
+    labels.push_back(Label{"id", cg.path});
+    if (meta != nullptr && !meta->image.empty()) labels.push_back(Label{"image", meta->image});
+    if (meta != nullptr && !meta->name.empty()) labels.push_back(Label{"name", meta->name});
+    // Sorted, and on a clash after sanitising ("a.b" and "a_b") the first one wins.
+    std::stable_sort(labels.begin(), labels.end(),
+                     [](const Label& a, const Label& b) { return a.name < b.name; });
+    labels.erase(std::unique(labels.begin(), labels.end(),
+                             [](const Label& a, const Label& b) { return a.name == b.name; }),
+                 labels.end());
+    e->base = std::move(labels);
+    e->meta = meta;
+    e->labelled = true;
+    if (meta != nullptr && meta->started_ms > 0) e->start_time = NAN;  // prefer Docker's
+  }
+
+  double StartTime(const cgroup::DiscoveredCgroup& cg, const docker::ContainerInfo* meta) {
+    if (meta != nullptr && meta->started_ms > 0) return static_cast<double>(meta->started_ms) / 1e3;
+    if (cg.path == "/" || stats_.pids.empty()) return NAN;
+    auto t = proc_.ProcessStartTime(stats_.pids.front());
+    return t.ok() ? std::floor(*t) : NAN;
+  }
+
+  // The process whose network namespace is the container's; 0 when it has none of its own.
+  int NetworkPid(const cgroup::DiscoveredCgroup& cg, const docker::ContainerInfo* meta) const {
+    if (cg.path == "/") return 1;
+    if (cg.docker_id.empty()) return 0;  // a raw cgroup: no network namespace of its own
+    if (meta != nullptr) {
+      // Containers that join another's namespace would only repeat its figures (cAdvisor);
+      // those without a network have only loopback, which is not reported.
+      if (meta->network_mode.starts_with("container:") || meta->network_mode == "none") return 0;
+      if (meta->pid > 0) return meta->pid;
+    }
+    return stats_.pids.empty() ? 0 : stats_.pids.front();
+  }
+
+  void Emit(const cgroup::DiscoveredCgroup& cg, const docker::ContainerInfo* meta, const Entry& e) {
+    const auto& b = e.base;
+    fams_.Add(cgroup::kLastSeen, b, std::floor(static_cast<double>(now_ms_) / 1000));
+    if (!std::isnan(e.start_time)) fams_.Add(cgroup::kStartTime, b, e.start_time);
+
+    const cgroup::SpecStats& spec = e.spec;
+    if (stats_.has_cpu) {
+      const auto& c = stats_.cpu;
+      fams_.Add(cgroup::kCpuUsage, b, Seconds(c.usage_ns), "cpu", "total");
+      fams_.Add(cgroup::kCpuUser, b, Seconds(c.user_ns));
+      fams_.Add(cgroup::kCpuSystem, b, Seconds(c.system_ns));
+      if (spec.cpu_quota_us != 0) {  // cAdvisor reports CFS figures only under a quota
+        fams_.Add(cgroup::kCfsPeriods, b, static_cast<double>(c.periods));
+        fams_.Add(cgroup::kCfsThrottledPeriods, b, static_cast<double>(c.throttled_periods));
+        fams_.Add(cgroup::kCfsThrottledSeconds, b, Seconds(c.throttled_ns));
+      }
+    }
+    if (spec.has_cpu) {
+      fams_.Add(cgroup::kSpecCpuPeriod, b, static_cast<double>(spec.cpu_period_us));
+      if (spec.cpu_quota_us != 0) {
+        fams_.Add(cgroup::kSpecCpuQuota, b, static_cast<double>(spec.cpu_quota_us));
+      }
+      fams_.Add(cgroup::kSpecCpuShares, b, static_cast<double>(spec.cpu_shares));
+    }
+    if (spec.has_memory) fams_.Add(cgroup::kSpecMemoryLimit, b, SpecMemoryValue(spec.memory_limit));
+    if (stats_.has_memory) {
+      const auto& m = stats_.memory;
+      fams_.Add(cgroup::kMemoryUsage, b, static_cast<double>(m.usage));
+      fams_.Add(cgroup::kMemoryWorkingSet, b, static_cast<double>(m.working_set));
+      fams_.Add(cgroup::kMemoryRss, b, static_cast<double>(m.rss));
+      fams_.Add(cgroup::kMemoryCache, b, static_cast<double>(m.cache));
+      fams_.Add(cgroup::kMemorySwap, b, static_cast<double>(m.swap));
+      fams_.Add(cgroup::kMemoryFailcnt, b, static_cast<double>(m.failcnt));
+    }
+    for (const auto& d : stats_.io) {
+      std::string dev = proc_.DeviceName(d.major, d.minor);
+      if (dev.empty()) dev = std::to_string(d.major) + ":" + std::to_string(d.minor);
+      fams_.Add(cgroup::kFsReadBytes, b, static_cast<double>(d.read_bytes), "device", dev);
+      fams_.Add(cgroup::kFsWriteBytes, b, static_cast<double>(d.write_bytes), "device", dev);
+      fams_.Add(cgroup::kFsReads, b, static_cast<double>(d.reads), "device", dev);
+      fams_.Add(cgroup::kFsWrites, b, static_cast<double>(d.writes), "device", dev);
+    }
+    if (stats_.has_pids) {
+      fams_.Add(cgroup::kProcesses, b, static_cast<double>(stats_.pids.size()));
+      // The root's thread list is the whole host's; cAdvisor leaves it out too.
+      if (opts_.max_tasks_per_container > 0 && cg.path != "/") EmitTaskStates(b);
+    }
+    if (int pid = NetworkPid(cg, meta); pid > 0 && proc_.ReadNetwork(pid, &ifaces_).ok()) {
+      for (const auto& i : ifaces_) {
+        const std::string& n = i.name;
+        fams_.Add(cgroup::kNetRxBytes, b, static_cast<double>(i.rx_bytes), "interface", n);
+        fams_.Add(cgroup::kNetRxPackets, b, static_cast<double>(i.rx_packets), "interface", n);
+        fams_.Add(cgroup::kNetRxErrors, b, static_cast<double>(i.rx_errors), "interface", n);
+        fams_.Add(cgroup::kNetRxDropped, b, static_cast<double>(i.rx_dropped), "interface", n);
+        fams_.Add(cgroup::kNetTxBytes, b, static_cast<double>(i.tx_bytes), "interface", n);
+        fams_.Add(cgroup::kNetTxPackets, b, static_cast<double>(i.tx_packets), "interface", n);
+        fams_.Add(cgroup::kNetTxErrors, b, static_cast<double>(i.tx_errors), "interface", n);
+        fams_.Add(cgroup::kNetTxDropped, b, static_cast<double>(i.tx_dropped), "interface", n);
+      }
+    }
+  }
+
+  void EmitTaskStates(const std::vector<Label>& b) {
+    cgroup::TaskStates t = proc_.ReadTaskStates(stats_.pids, opts_.max_tasks_per_container);
+    fams_.Add(cgroup::kTasksState, b, static_cast<double>(t.sleeping), "state", "sleeping");
+    fams_.Add(cgroup::kTasksState, b, static_cast<double>(t.running), "state", "running");
+    fams_.Add(cgroup::kTasksState, b, static_cast<double>(t.stopped), "state", "stopped");
+    fams_.Add(cgroup::kTasksState, b, static_cast<double>(t.uninterruptible), "state",
+              "uninterruptible");
+    fams_.Add(cgroup::kTasksState, b, static_cast<double>(t.iowaiting), "state", "iowaiting");
+  }
+
+  ContainerCollectorOptions opts_;
+  fs::FileSystem& fs_;
+  size_t max_open_;
+  cgroup::ProcReader proc_;
+  cgroup::DiscoveryOptions discovery_;
+  std::unique_ptr<cgroup::CgroupReader> reader_;
+  std::unordered_map<std::string, Entry> entries_;
+  uint64_t scrape_ = 0;
+  TimestampMs now_ms_ = 0;
+  cgroup::CgroupStats stats_;  // reused across containers and scrapes
+  std::vector<cgroup::InterfaceStats> ifaces_;
+  cgroup::FamilySet fams_;
+};
+
+}  // namespace
+
+std::unique_ptr<Collector> NewContainerCollector(const ContainerCollectorOptions& options) {
+  return std::make_unique<ContainerCollector>(options);
+}
+
+}  // namespace vigie::collect

@@ -1,0 +1,54 @@
+// Reads one cgroup's statistics from the mounted hierarchies, v1 (one directory per controller)
+// or v2 (the unified hierarchy), detected under <sysfs>/fs/cgroup. All reads go through
+// fs::FileSystem, so tests point a reader at a fixture tree.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "collect/cgroup/stats.h"
+#include "core/fs.h"
+#include "core/result.h"
+
+namespace vigie::collect::cgroup {
+
+enum class CgroupVersion { kV1, kV2 };
+
+class CgroupReader {
+ public:
+  virtual ~CgroupReader() = default;
+
+  // Detects the layout under `cgroup_root` (normally /sys/fs/cgroup): v2 when it holds
+  // cgroup.controllers (a pure unified mount), otherwise v1 with one directory per controller
+  // (joined mounts like "cpu,cpuacct" are understood). `fs` must outlive the reader. Up to
+  // `max_open_files` files stay open between scrapes (see file_cache.h).
+  static Result<std::unique_ptr<CgroupReader>> Open(fs::FileSystem& fs, std::string cgroup_root,
+                                                    size_t max_open_files = 0);
+
+  virtual CgroupVersion version() const = 0;
+
+  // What to read besides usage (each costs files per container and scrape).
+  struct What {
+    bool spec = true;        // limits, quota, shares
+    bool throttling = true;  // CFS periods (v1: a file of its own, needed only under a quota;
+                             // read anyway when `spec` finds a quota)
+    bool failcnt = true;     // limit hits (a file of its own, always 0 without a limit; read
+                             // anyway when `spec` finds a limit)
+  };
+
+  // Reads the cgroup at `path` ("/" for the root, "/docker/<id>", ...) into `out` (cleared
+  // first). kNotFound when the cgroup no longer exists; a malformed file is an error naming
+  // it. A controller that is not mounted (or not enabled for the cgroup) leaves its has_* flag
+  // false.
+  virtual Status Read(std::string_view path, const What& what, CgroupStats* out) = 0;
+
+  // Ends a scrape: closes the files of cgroups that were not read during it.
+  virtual void EndScrape() = 0;
+
+  // Names of the child cgroups of `path`; empty when `path` does not exist.
+  virtual Result<std::vector<std::string>> ListChildren(std::string_view path) = 0;
+};
+
+}  // namespace vigie::collect::cgroup

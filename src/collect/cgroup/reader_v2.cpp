@@ -1,0 +1,89 @@
+// cgroup v2: everything in one directory per cgroup. Files of a controller that is not enabled
+// for the cgroup (or that the root cgroup lacks, like memory.current) are simply absent.
+#include <string>
+
+#include "collect/cgroup/parse.h"
+#include "collect/cgroup/reader_impl.h"
+
+namespace vigie::collect::cgroup::internal {
+
+namespace {
+
+class V2Reader final : public CgroupReader {
+ public:
+  V2Reader(fs::FileSystem& fs, size_t max_open, std::string dir)
+      : files_(fs, max_open), dir_(std::move(dir)) {}
+
+  CgroupVersion version() const override { return CgroupVersion::kV2; }
+
+  Status Read(std::string_view path, const What& what, CgroupStats* out) override {
+    out->Clear();
+    std::string dir = CgroupDir(dir_, path);
+    VIGIE_ASSIGN_OR_RETURN(bool found, files_.ReadParsed(dir, "cpu.stat", [&](std::string_view t) {
+      return ParseCpuStatV2(t, &out->cpu);
+    }));
+    if (!found) return NotFound("cgroup " + std::string(path) + " does not exist");
+    out->has_cpu = true;
+
+    SpecStats& spec = out->spec;
+    if (what.spec) {
+      uint64_t weight = 0;
+      VIGIE_ASSIGN_OR_RETURN(bool has_weight, files_.ReadUint(dir, "cpu.weight", &weight));
+      if (has_weight) spec.cpu_shares = CpuWeightToShares(weight);
+      VIGIE_ASSIGN_OR_RETURN(bool has_max,
+                             files_.ReadParsed(dir, "cpu.max", [&](std::string_view t) {
+                               return ParseCpuMaxV2(t, &spec);
+                             }));
+      spec.has_cpu = has_weight || has_max;
+      VIGIE_ASSIGN_OR_RETURN(spec.has_memory,
+                             files_.ReadUint(dir, "memory.max", &spec.memory_limit));
+    }
+
+    MemoryStats& m = out->memory;
+    VIGIE_ASSIGN_OR_RETURN(out->has_memory, files_.ReadUint(dir, "memory.current", &m.usage));
+    if (out->has_memory) {
+      VIGIE_ASSIGN_OR_RETURN(found, files_.ReadParsed(dir, "memory.stat", [&](std::string_view t) {
+        return ParseMemoryStatV2(t, &m);
+      }));
+      if (!found) m.working_set = m.usage;
+      if (what.failcnt || (spec.has_memory && IsLimited(spec.memory_limit))) {
+        VIGIE_ASSIGN_OR_RETURN(found,
+                               files_.ReadParsed(dir, "memory.events", [&](std::string_view t) {
+                                 auto r = ParseMemoryEventsMax(t);
+                                 if (!r.ok()) return Status(r.error());
+                                 m.failcnt = *r;
+                                 return OkStatus();
+                               }));
+      }
+      VIGIE_ASSIGN_OR_RETURN(found, files_.ReadUint(dir, "memory.swap.current", &m.swap));
+    }
+
+    VIGIE_ASSIGN_OR_RETURN(out->has_io, files_.ReadParsed(dir, "io.stat", [&](std::string_view t) {
+      return ParseIoStatV2(t, &out->io);
+    }));
+    VIGIE_ASSIGN_OR_RETURN(out->has_pids,
+                           files_.ReadParsed(dir, "cgroup.procs", [&](std::string_view t) {
+                             return ParsePidList(t, &out->pids);
+                           }));
+    return OkStatus();
+  }
+
+  Result<std::vector<std::string>> ListChildren(std::string_view path) override {
+    return ListSubdirs(files_.fs(), CgroupDir(dir_, path));
+  }
+
+  void EndScrape() override { files_.EndScrape(); }
+
+ private:
+  FileReader files_;
+  std::string dir_;
+};
+
+}  // namespace
+
+std::unique_ptr<CgroupReader> NewV2Reader(fs::FileSystem& fs, size_t max_open,
+                                          std::string unified_dir) {
+  return std::make_unique<V2Reader>(fs, max_open, std::move(unified_dir));
+}
+
+}  // namespace vigie::collect::cgroup::internal

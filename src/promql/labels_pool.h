@@ -1,0 +1,43 @@
+// Internal to the engine: label sets interned per query, so that evaluation passes pointers
+// around (cheap to copy, compared and hashed by address) and builds each distinct label set once.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <unordered_map>
+#include <vector>
+
+#include "core/labels.h"
+
+namespace vigie::promql::internal {
+
+struct LabelSet {
+  Labels labels;
+  uint64_t hash = 0;
+  uint32_t id = 0;  // dense, 0..size()-1: lets a node keep per-label-set state in arrays
+};
+// Two refs from the same pool are equal iff their label sets are equal.
+using LabelsRef = const LabelSet*;
+
+// Not thread-safe: one pool per query. Refs stay valid for the pool's lifetime.
+class LabelsPool {
+ public:
+  LabelsPool();
+  LabelsPool(const LabelsPool&) = delete;
+  LabelsPool& operator=(const LabelsPool&) = delete;
+
+  LabelsRef Intern(Labels labels);
+  LabelsRef Empty() const { return empty_; }
+  size_t size() const { return store_.size(); }
+
+  // Common derived sets, memoized by input ref.
+  LabelsRef DropMetricName(LabelsRef l);
+
+ private:
+  std::deque<LabelSet> store_;
+  std::unordered_multimap<uint64_t, const LabelSet*> by_hash_;
+  std::unordered_map<LabelsRef, LabelsRef> drop_name_;
+  LabelsRef empty_ = nullptr;
+};
+
+}  // namespace vigie::promql::internal

@@ -1,0 +1,119 @@
+#include "scrape/scraper.h"
+
+#include <fmt/format.h>
+
+#include "core/fs.h"
+#include "net/http_client.h"
+
+namespace vigie::scrape {
+namespace {
+
+std::string_view StatusText(int code) {
+  switch (code) {
+    case 301:
+      return "Moved Permanently";
+    case 302:
+      return "Found";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 500:
+      return "Internal Server Error";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
+    default:
+      return "";
+  }
+}
+
+}  // namespace
+
+std::string Base64Encode(std::string_view in) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((in.size() + 2) / 3 * 4);
+  size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    const uint32_t v = static_cast<uint8_t>(in[i]) << 16 | static_cast<uint8_t>(in[i + 1]) << 8 |
+                       static_cast<uint8_t>(in[i + 2]);
+    out += kAlphabet[v >> 18 & 63];
+    out += kAlphabet[v >> 12 & 63];
+    out += kAlphabet[v >> 6 & 63];
+    out += kAlphabet[v & 63];
+  }
+  if (i < in.size()) {
+    uint32_t v = static_cast<uint8_t>(in[i]) << 16;
+    if (i + 1 < in.size()) v |= static_cast<uint8_t>(in[i + 1]) << 8;
+    out += kAlphabet[v >> 18 & 63];
+    out += kAlphabet[v >> 12 & 63];
+    out += i + 1 < in.size() ? kAlphabet[v >> 6 & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+HttpScraper::HttpScraper(const ScrapeConfig& cfg)
+    : basic_auth_(cfg.basic_auth),
+      body_limit_(cfg.body_size_limit > 0 ? cfg.body_size_limit : kDefaultMaxBodyBytes) {
+  net::ClientOptions o;
+  o.timeout = std::chrono::milliseconds(cfg.scrape_timeout);
+  o.connect_timeout = std::chrono::milliseconds(cfg.scrape_timeout);
+  o.max_response_bytes = body_limit_;
+  o.accept_gzip = true;
+  o.user_agent = "vigie/0.1 (Prometheus-compatible scraper)";
+  client_ = std::make_unique<net::HttpClient>(o);
+}
+
+HttpScraper::~HttpScraper() = default;
+
+Result<ScrapeResponse> HttpScraper::Scrape(const Target& target, const std::atomic<bool>* cancel) {
+  net::ClientRequest req;
+  req.url = target.url();
+  req.headers.Add("Accept", kScrapeAcceptHeader);
+  req.headers.Add("X-Prometheus-Scrape-Timeout-Seconds",
+                  fmt::format("{:g}", static_cast<double>(target.timeout()) / 1000.0));
+  if (basic_auth_) {
+    std::string password = basic_auth_->password;
+    if (!basic_auth_->password_file.empty()) {
+      auto pw = fs::Real().ReadFile(basic_auth_->password_file);
+      if (!pw.ok()) return pw.error().Wrap("reading basic_auth password_file");
+      password = *pw;
+      while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) {
+        password.pop_back();
+      }
+    }
+    req.headers.Add("Authorization",
+                    "Basic " + Base64Encode(basic_auth_->username + ":" + password));
+  }
+  req.timeout = std::chrono::milliseconds(target.timeout());
+  req.max_response_bytes = body_limit_;
+  req.cancel = cancel;
+  auto resp = client_->Do(req);
+  if (!resp.ok()) {
+    if (resp.error().code() == ErrorCode::kResourceExhausted) {
+      return ResourceExhausted(
+          fmt::format("body size limit exceeded (limit {} bytes)", body_limit_));
+    }
+    return resp.error();
+  }
+  if (resp->status != 200) {
+    return Unavailable(
+        fmt::format("server returned HTTP status {} {}", resp->status, StatusText(resp->status)));
+  }
+  ScrapeResponse out;
+  out.content_type = std::string(resp->headers.GetOr("Content-Type"));
+  out.body = std::move(resp->body);
+  return out;
+}
+
+}  // namespace vigie::scrape

@@ -1,0 +1,251 @@
+#include "tsdb/head.h"
+
+#include <algorithm>
+
+#include "core/log.h"
+#include "tsdb/wal/records.h"
+#include "tsdb/wal/wal.h"
+
+namespace vigie::tsdb {
+
+Head::Head(HeadOptions opts, wal::Wal* wal, HeadMetrics* metrics)
+    : opts_(opts),
+      wal_(wal),
+      metrics_(metrics),
+      hash_stripes_(new HashStripe[kStripes]),
+      ref_stripes_(new RefStripe[kStripes]),
+      series_locks_(new std::mutex[kStripes]) {}
+
+Head::~Head() {
+  metrics_->series.Add(-static_cast<int64_t>(num_series_.load()));
+  int64_t chunks = 0;
+  ForEachSeries([&](const MemSeries& s) { chunks += s.NumChunks(); });
+  metrics_->chunks.Add(-chunks);
+}
+
+Result<MemSeries*> Head::GetOrCreate(const Labels& labels, uint64_t hash, bool pin,
+                                     storage::SeriesRef want_ref) {
+  auto& hs = hash_stripes_[hash & (kStripes - 1)];
+  std::lock_guard hl(hs.mu);
+  auto [b, e] = hs.by_hash.equal_range(hash);
+  for (; b != e; ++b) {
+    MemSeries* s = b->second;
+    if (s->labels.Equals(labels)) {
+      if (pin) {
+        std::lock_guard sl(SeriesLock(s->ref));
+        ++s->pending_commits;
+      }
+      return s;
+    }
+  }
+  storage::SeriesRef ref = want_ref;
+  if (ref == 0) {
+    ref = last_ref_.fetch_add(1) + 1;
+  } else {
+    uint64_t cur = last_ref_.load();
+    while (cur < ref && !last_ref_.compare_exchange_weak(cur, ref)) {
+    }
+  }
+  auto owned = std::make_unique<MemSeries>(ref, hash, labels);
+  MemSeries* s = owned.get();
+  {
+    auto& rs = ref_stripes_[ref & (kStripes - 1)];
+    std::lock_guard rl(rs.mu);
+    rs.by_ref.emplace(ref, std::move(owned));
+  }
+  hs.by_hash.emplace(hash, s);
+  postings_.Add(ref, s->labels);
+  num_series_.fetch_add(1, std::memory_order_relaxed);
+  metrics_->series.Add(1);
+  metrics_->series_created.Add();
+  if (wal_ != nullptr && want_ref == 0) {
+    std::string rec;
+    wal::EncodeOneSeries(ref, labels, &rec);
+    if (auto st = wal_->Log(rec, /*flush=*/false); !st.ok()) {
+      return st.error().Wrap("logging new series " + labels.ToString());
+    }
+  }
+  if (pin) {
+    std::lock_guard sl(SeriesLock(ref));
+    ++s->pending_commits;
+  }
+  return s;
+}
+
+void Head::UpdateMinMax(int64_t mint, int64_t maxt) {
+  int64_t cur = min_time_.load();
+  while (mint < cur && !min_time_.compare_exchange_weak(cur, mint)) {
+  }
+  cur = max_time_.load();
+  while (maxt > cur && !max_time_.compare_exchange_weak(cur, maxt)) {
+  }
+}
+
+void Head::AppendLocked(MemSeries* s, int64_t t, double v) {
+  if (s->Append(t, v, opts_.chunk_range_ms, opts_.samples_per_chunk)) {
+    metrics_->chunks_created.Add();
+    metrics_->chunks.Add(1);
+  }
+}
+
+bool Head::HasSeries(storage::SeriesRef ref) const {
+  auto& rs = ref_stripes_[ref & (kStripes - 1)];
+  std::lock_guard rl(rs.mu);
+  return rs.by_ref.count(ref) > 0;
+}
+
+uint64_t Head::RegisterReader(int64_t mint, int64_t maxt) {
+  std::lock_guard lock(readers_mu_);
+  uint64_t id = ++next_reader_;
+  readers_.emplace(id, std::make_pair(mint, maxt));
+  return id;
+}
+
+void Head::UnregisterReader(uint64_t id) {
+  {
+    std::lock_guard lock(readers_mu_);
+    readers_.erase(id);
+  }
+  readers_cv_.notify_all();
+}
+
+void Head::WaitForReaders(int64_t mint, int64_t maxt) {
+  std::unique_lock lock(readers_mu_);
+  readers_cv_.wait(lock, [&] {
+    for (const auto& [id, r] : readers_) {
+      if (r.first <= maxt && r.second >= mint) return false;
+    }
+    return true;
+  });
+}
+
+void Head::Truncate(int64_t mint) {
+  WaitForReaders(std::numeric_limits<int64_t>::min(), mint - 1);
+  std::vector<std::unique_ptr<MemSeries>> dead;
+  int64_t chunks_removed = 0;
+  int64_t oldest = std::numeric_limits<int64_t>::max();  // oldest sample left
+  for (size_t i = 0; i < kStripes; ++i) {
+    auto& hs = hash_stripes_[i];
+    std::lock_guard hl(hs.mu);
+    for (auto it = hs.by_hash.begin(); it != hs.by_hash.end();) {
+      MemSeries* s = it->second;
+      auto& rs = ref_stripes_[s->ref & (kStripes - 1)];
+      std::lock_guard rl(rs.mu);
+      std::lock_guard sl(SeriesLock(s->ref));
+      chunks_removed += s->TruncateBefore(mint);
+      oldest = std::min(oldest, s->MinTime());
+      if (s->Empty() && s->pending_commits == 0) {
+        auto rit = rs.by_ref.find(s->ref);
+        dead.push_back(std::move(rit->second));
+        rs.by_ref.erase(rit);
+        it = hs.by_hash.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  std::vector<std::pair<uint64_t, const PackedLabels*>> gone;
+  gone.reserve(dead.size());
+  for (const auto& s : dead) gone.emplace_back(s->ref, &s->labels);
+  std::sort(gone.begin(), gone.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  postings_.Delete(gone);
+  num_series_.fetch_sub(dead.size(), std::memory_order_relaxed);
+  metrics_->series.Add(-static_cast<int64_t>(dead.size()));
+  metrics_->series_removed.Add(dead.size());
+  metrics_->chunks.Add(-chunks_removed);
+  metrics_->chunks_removed.Add(static_cast<uint64_t>(chunks_removed));
+  metrics_->truncations.Add();
+  metrics_->gc_runs.Add();
+  // The head now starts at its oldest remaining sample (at least mint), so a long gap in the
+  // data is skipped at once by the next compaction instead of range by range.
+  int64_t new_min = std::max(mint, oldest == std::numeric_limits<int64_t>::max() ? mint : oldest);
+  int64_t cur = min_time_.load();
+  while (cur < new_min && !min_time_.compare_exchange_weak(cur, new_min)) {
+  }
+  if (MinValidTime() < mint) SetMinValidTime(mint);
+}
+
+void Head::ReplaySeries(storage::SeriesRef ref, const Labels& labels) {
+  auto s = GetOrCreate(labels, labels.Hash(), /*pin=*/false, ref);
+  if (!s.ok()) return;
+  if ((*s)->ref != ref) replay_alias_[ref] = (*s)->ref;
+  if (ref < (uint64_t{1} << 26)) {  // dense refs only; others take the hash lookup
+    if (replay_index_.size() <= ref)
+      replay_index_.resize(std::max<size_t>(ref + 1, replay_index_.size() * 2));
+    replay_index_[ref] = *s;
+  }
+}
+
+void Head::FinishReplay() {
+  replay_index_ = {};
+  replay_alias_ = {};
+}
+
+void Head::ReplaySample(storage::SeriesRef ref, int64_t t, double v) {
+  if (t < MinValidTime()) return;  // already persisted in a block
+  if (auto it = replay_alias_.find(ref); it != replay_alias_.end()) ref = it->second;
+  bool appended = false;
+  bool found = WithSeries(ref, [&](MemSeries& s) {
+    if (t > s.max_time) {
+      AppendLocked(&s, t, v);
+      appended = true;
+    }
+  });
+  if (!found) {
+    metrics_->wal_unknown_refs.Add();
+    return;
+  }
+  if (appended) {
+    UpdateMinMax(t, t);
+    metrics_->samples_appended.Add();
+  }
+}
+
+void Head::ReplaySamples(std::span<const wal::RefSample> samples) {
+  const int64_t min_valid = MinValidTime();
+  int64_t mint = std::numeric_limits<int64_t>::max();
+  int64_t maxt = std::numeric_limits<int64_t>::min();
+  uint64_t appended = 0, unknown = 0;
+  for (const auto& smp : samples) {
+    if (smp.t < min_valid) continue;  // already persisted in a block
+    auto apply = [&](MemSeries& s) {
+      if (smp.t > s.max_time) {
+        AppendLocked(&s, smp.t, smp.v);
+        ++appended;
+        mint = std::min(mint, smp.t);
+        maxt = std::max(maxt, smp.t);
+      }
+    };
+    // Replay runs before the head is shared, so the direct index needs no lookup lock.
+    if (smp.ref < replay_index_.size() && replay_index_[smp.ref] != nullptr) {
+      MemSeries* s = replay_index_[smp.ref];
+      std::lock_guard sl(SeriesLock(s->ref));
+      apply(*s);
+      continue;
+    }
+    storage::SeriesRef ref = smp.ref;
+    if (!replay_alias_.empty()) {
+      if (auto it = replay_alias_.find(ref); it != replay_alias_.end()) ref = it->second;
+    }
+    if (!WithSeries(ref, apply)) ++unknown;
+  }
+  if (appended > 0) {
+    UpdateMinMax(mint, maxt);
+    metrics_->samples_appended.Add(appended);
+  }
+  if (unknown > 0) metrics_->wal_unknown_refs.Add(unknown);
+}
+
+void Head::ForEachSeries(const std::function<void(const MemSeries&)>& fn) const {
+  for (size_t i = 0; i < kStripes; ++i) {
+    auto& rs = ref_stripes_[i];
+    std::lock_guard rl(rs.mu);
+    for (const auto& [ref, s] : rs.by_ref) {
+      std::lock_guard sl(SeriesLock(ref));
+      fn(*s);
+    }
+  }
+}
+
+}  // namespace vigie::tsdb

@@ -1,0 +1,94 @@
+// FileCache: handles kept between scrapes, closed when unused, a budget, missing files.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "collect/cgroup/file_cache.h"
+#include "lib/temp_dir.h"
+
+namespace vigie::collect::cgroup {
+namespace {
+
+void Write(const std::string& path, const std::string& text) {
+  std::ofstream f(path, std::ios::trunc);
+  f << text;
+}
+
+TEST(CgroupFileCache, KeepsHandlesAndRereadsFromStart) {
+  testing::TempDir dir;
+  Write(dir.Join("a"), "one\n");
+  FileCache cache(fs::Real(), 8);
+  std::string out;
+  ASSERT_TRUE(*cache.Read(dir.Join("a"), &out));
+  EXPECT_EQ(out, "one\n");
+  EXPECT_EQ(cache.open_files(), 1u);
+  Write(dir.Join("a"), "two, longer\n");  // same inode, rewritten in place
+  ASSERT_TRUE(*cache.Read(dir.Join("a"), &out));
+  EXPECT_EQ(out, "two, longer\n");
+  EXPECT_EQ(cache.open_files(), 1u);
+}
+
+TEST(CgroupFileCache, MissingFilesAndUnusedHandles) {
+  testing::TempDir dir;
+  Write(dir.Join("a"), "a");
+  Write(dir.Join("b"), "b");
+  FileCache cache(fs::Real(), 8);
+  std::string out;
+  auto missing = cache.Read(dir.Join("nope"), &out);
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(*missing);
+  ASSERT_TRUE(*cache.Read(dir.Join("a"), &out));
+  ASSERT_TRUE(*cache.Read(dir.Join("b"), &out));
+  cache.EndScrape();
+  EXPECT_EQ(cache.open_files(), 2u);
+  ASSERT_TRUE(*cache.Read(dir.Join("a"), &out));  // "b" not read in this scrape
+  cache.EndScrape();
+  EXPECT_EQ(cache.open_files(), 1u);
+}
+
+TEST(CgroupFileCache, BudgetFallsBackToPlainReads) {
+  testing::TempDir dir;
+  Write(dir.Join("a"), "a");
+  Write(dir.Join("b"), "b");
+  FileCache cache(fs::Real(), 1);
+  std::string out;
+  ASSERT_TRUE(*cache.Read(dir.Join("a"), &out));
+  ASSERT_TRUE(*cache.Read(dir.Join("b"), &out));
+  EXPECT_EQ(out, "b");
+  EXPECT_EQ(cache.open_files(), 1u);
+  FileCache none(fs::Real(), 0);
+  ASSERT_TRUE(*none.Read(dir.Join("a"), &out));
+  EXPECT_EQ(out, "a");
+  EXPECT_EQ(none.open_files(), 0u);
+}
+
+TEST(CgroupFileCache, ProcFileOfExitedProcessIsNotFound) {
+  // A /proc/<pid> file stays bound to its process: once it exits, reads say "not found".
+  pid_t pid = fork();
+  if (pid == 0) {
+    pause();
+    _exit(0);
+  }
+  ASSERT_GT(pid, 0);
+  FileCache cache(fs::Real(), 8);
+  std::string path = "/proc/" + std::to_string(pid) + "/stat";
+  std::string out;
+  ASSERT_TRUE(*cache.Read(path, &out));
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  auto r = cache.Read(path, &out);
+  ASSERT_TRUE(r.ok()) << r.error().message();
+  EXPECT_FALSE(*r);
+  EXPECT_EQ(cache.open_files(), 0u);
+}
+
+TEST(CgroupFileCache, DefaultBudgetFollowsTheFileLimit) {
+  size_t n = DefaultMaxOpenFiles();
+  EXPECT_LE(n, size_t{1} << 20);
+}
+
+}  // namespace
+}  // namespace vigie::collect::cgroup

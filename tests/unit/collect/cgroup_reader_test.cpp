@@ -1,0 +1,185 @@
+// The v1 and v2 cgroup readers and discovery on the fixture trees in tests/testdata/cgroup.
+#include <gtest/gtest.h>
+
+#include "collect/cgroup/discovery.h"
+#include "collect/cgroup/reader.h"
+#include "core/fs.h"
+
+namespace vigie::collect::cgroup {
+namespace {
+
+const std::string kV1 = std::string(VIGIE_TESTDATA_DIR) + "/cgroup/v1/sys/fs/cgroup";
+const std::string kV2 = std::string(VIGIE_TESTDATA_DIR) + "/cgroup/v2/sys/fs/cgroup";
+const std::string kV1Id = "4f1c2a8e9d7b6c5a4f3e2d1c0b9a8f7e6d5c4b3a29181716151413121110aaaa";
+const std::string kV1SdId = "9e8d7c6b5a49382716051f2e3d4c5b6a7988172635445362718091827364bbbb";
+const std::string kV2SdId = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+const std::string kV2FsId = "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210";
+
+CgroupReader::What NoSpec() {
+  CgroupReader::What w;
+  w.spec = false;
+  return w;
+}
+
+std::unique_ptr<CgroupReader> Open(const std::string& root) {
+  auto r = CgroupReader::Open(fs::Real(), root);
+  EXPECT_TRUE(r.ok()) << r.error().message();
+  return r.ok() ? std::move(r).value() : nullptr;
+}
+
+TEST(CgroupReader, DetectsVersion) {
+  EXPECT_EQ(Open(kV1)->version(), CgroupVersion::kV1);
+  EXPECT_EQ(Open(kV2)->version(), CgroupVersion::kV2);
+  auto missing = CgroupReader::Open(fs::Real(), "/nonexistent/cgroup");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().message().find("/nonexistent/cgroup"), std::string::npos);
+}
+
+TEST(CgroupReader, V1CapturedContainer) {
+  auto r = Open(kV1);
+  CgroupStats s;
+  for (const std::string& path :
+       {"/docker/" + kV1Id, "/system.slice/docker-" + kV1SdId + ".scope"}) {
+    SCOPED_TRACE(path);
+    ASSERT_TRUE(r->Read(path, {}, &s).ok());
+    ASSERT_TRUE(s.has_cpu);
+    EXPECT_EQ(s.cpu.usage_ns, 849012284u);
+    EXPECT_EQ(s.cpu.user_ns, 470'000'000u);
+    EXPECT_EQ(s.cpu.system_ns, 370'000'000u);
+    EXPECT_EQ(s.cpu.periods, 19u);
+    EXPECT_EQ(s.cpu.throttled_periods, 16u);
+    EXPECT_EQ(s.cpu.throttled_ns, 791088994u);
+    ASSERT_TRUE(s.has_memory);
+    EXPECT_EQ(s.memory.usage, 38916096u);
+    EXPECT_EQ(s.memory.rss, 38490112u);
+    EXPECT_EQ(s.memory.cache, 0u);
+    EXPECT_EQ(s.memory.working_set, 38916096u);  // no inactive file pages
+    EXPECT_EQ(s.memory.failcnt, 0u);
+    EXPECT_TRUE(s.spec.has_cpu);
+    EXPECT_EQ(s.spec.cpu_quota_us, 50000u);
+    EXPECT_EQ(s.spec.cpu_period_us, 100000u);
+    EXPECT_EQ(s.spec.cpu_shares, 512u);
+    EXPECT_TRUE(s.spec.has_memory);
+    EXPECT_EQ(s.spec.memory_limit, 268435456u);
+    ASSERT_TRUE(s.has_io);
+    ASSERT_EQ(s.io.size(), 1u);
+    EXPECT_EQ(s.io[0].major, 254u);
+    EXPECT_EQ(s.io[0].read_bytes, 4194304u);
+    EXPECT_EQ(s.io[0].write_bytes, 20971520u);
+    EXPECT_EQ(s.io[0].reads, 64u);
+    EXPECT_EQ(s.io[0].writes, 160u);
+    EXPECT_EQ(s.pids, (std::vector<int>{4242, 4243}));
+  }
+}
+
+TEST(CgroupReader, V1RootAndSpecSkipped) {
+  auto r = Open(kV1);
+  CgroupStats s;
+  ASSERT_TRUE(r->Read("/", NoSpec(), &s).ok());
+  EXPECT_EQ(s.cpu.usage_ns, 520754857261u);
+  EXPECT_EQ(s.memory.usage, 974258176u);
+  EXPECT_EQ(s.memory.working_set, 974258176u - 398172160u);
+  EXPECT_FALSE(s.spec.has_cpu);  // not asked for
+  EXPECT_FALSE(s.spec.has_memory);
+}
+
+TEST(CgroupReader, GoneCgroupIsNotFound) {
+  for (const auto& root : {kV1, kV2}) {
+    auto r = Open(root);
+    CgroupStats s;
+    Status st = r->Read("/docker/0000", {}, &s);
+    ASSERT_FALSE(st.ok());
+    EXPECT_EQ(st.error().code(), ErrorCode::kNotFound);
+  }
+}
+
+TEST(CgroupReader, V2SystemdContainer) {
+  auto r = Open(kV2);
+  CgroupStats s;
+  ASSERT_TRUE(r->Read("/system.slice/docker-" + kV2SdId + ".scope", {}, &s).ok());
+  EXPECT_EQ(s.cpu.usage_ns, 2'500'000'000u);
+  EXPECT_EQ(s.cpu.user_ns, 1'500'000'000u);
+  EXPECT_EQ(s.cpu.system_ns, 1'000'000'000u);
+  EXPECT_EQ(s.cpu.periods, 120u);
+  EXPECT_EQ(s.cpu.throttled_periods, 30u);
+  EXPECT_EQ(s.cpu.throttled_ns, 450'000'000u);
+  ASSERT_TRUE(s.has_memory);
+  EXPECT_EQ(s.memory.usage, 73400320u);
+  EXPECT_EQ(s.memory.working_set, 73400320u - 16777216u);
+  EXPECT_EQ(s.memory.rss, 52428800u);
+  EXPECT_EQ(s.memory.cache, 20971520u);
+  EXPECT_EQ(s.memory.swap, 4096u);
+  EXPECT_EQ(s.memory.failcnt, 7u);
+  EXPECT_EQ(s.spec.cpu_quota_us, 50000u);
+  EXPECT_EQ(s.spec.cpu_period_us, 100000u);
+  EXPECT_EQ(s.spec.cpu_shares, 998u);
+  EXPECT_EQ(s.spec.memory_limit, 268435456u);
+  ASSERT_EQ(s.io.size(), 2u);
+  EXPECT_EQ(s.io[0].read_bytes, 1048576u);
+  EXPECT_EQ(s.io[1].writes, 2u);
+  EXPECT_EQ(s.pids.size(), 2u);
+}
+
+TEST(CgroupReader, V2UnlimitedAndRoot) {
+  auto r = Open(kV2);
+  CgroupStats s;
+  ASSERT_TRUE(r->Read("/docker/" + kV2FsId, {}, &s).ok());
+  EXPECT_EQ(s.spec.cpu_quota_us, 0u);
+  EXPECT_EQ(s.spec.memory_limit, UINT64_MAX);
+  EXPECT_EQ(s.memory.working_set, 0u);  // inactive_file above usage
+  EXPECT_TRUE(s.io.empty());
+  ASSERT_TRUE(r->Read("/", {}, &s).ok());
+  EXPECT_TRUE(s.has_cpu);
+  EXPECT_EQ(s.cpu.usage_ns, 987654321000u);
+  EXPECT_FALSE(s.has_memory);  // the root has no memory.current
+}
+
+TEST(CgroupReader, MalformedFileNamesIt) {
+  auto mem = fs::NewMemory();
+  ASSERT_TRUE(mem->MkdirAll("/cg/docker/x").ok());
+  ASSERT_TRUE(mem->WriteFileAtomic("/cg/cgroup.controllers", "cpu memory").ok());
+  ASSERT_TRUE(mem->WriteFileAtomic("/cg/docker/x/cpu.stat", "usage_usec lots\n").ok());
+  auto r = CgroupReader::Open(*mem, "/cg");
+  ASSERT_TRUE(r.ok());
+  CgroupStats s;
+  Status st = (*r)->Read("/docker/x", NoSpec(), &s);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message().find("/cg/docker/x/cpu.stat"), std::string::npos)
+      << st.error().message();
+}
+
+TEST(CgroupDiscovery, BothDriversAndRoot) {
+  auto r = Open(kV1);
+  auto found = DiscoverCgroups(*r, DiscoveryOptions{});
+  ASSERT_TRUE(found.ok());
+  ASSERT_EQ(found->size(), 3u);
+  EXPECT_EQ((*found)[0].path, "/");
+  EXPECT_EQ((*found)[0].docker_id, "");
+  EXPECT_EQ((*found)[1].path, "/docker/" + kV1Id);
+  EXPECT_EQ((*found)[1].docker_id, kV1Id);
+  EXPECT_EQ((*found)[2].path, "/system.slice/docker-" + kV1SdId + ".scope");
+  EXPECT_EQ((*found)[2].docker_id, kV1SdId);
+}
+
+TEST(CgroupDiscovery, RawPrefixes) {
+  auto r = Open(kV2);
+  DiscoveryOptions o;
+  o.include_root = false;
+  o.docker_parents = {};
+  o.raw_prefixes = {"/system.slice"};
+  auto found = DiscoverCgroups(*r, o);
+  ASSERT_TRUE(found.ok());
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ((*found)[0].docker_id, kV2SdId);  // still recognised as a container
+}
+
+TEST(CgroupDiscovery, DockerIdFromName) {
+  EXPECT_EQ(DockerIdFromCgroupName(kV1Id), kV1Id);
+  EXPECT_EQ(DockerIdFromCgroupName("docker-" + kV1Id + ".scope"), kV1Id);
+  EXPECT_EQ(DockerIdFromCgroupName("docker-" + kV1Id + ".slice"), "");
+  EXPECT_EQ(DockerIdFromCgroupName("cron.service"), "");
+  EXPECT_EQ(DockerIdFromCgroupName(kV1Id.substr(1)), "");
+}
+
+}  // namespace
+}  // namespace vigie::collect::cgroup

@@ -1,0 +1,269 @@
+#include "tsdb/db.h"
+
+#include <gtest/gtest.h>
+
+#include "instrument/registry.h"
+#include "storage/list_series.h"
+
+namespace vigie::tsdb {
+namespace {
+
+using storage::Matcher;
+using storage::MatchType;
+
+class DbTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<fs::FileSystem> fs_ = fs::NewMemory();
+
+  Options Opts() {
+    Options o;
+    o.dir = "/db";
+    o.fs = fs_.get();
+    o.compaction_interval_ms = 0;
+    o.wal_sync_interval_ms = 0;
+    return o;
+  }
+
+  std::unique_ptr<DB> MustOpen(Options o) {
+    auto db = DB::Open(o);
+    EXPECT_TRUE(db.ok()) << (db.ok() ? "" : db.error().message());
+    return db.ok() ? std::move(db).value() : nullptr;
+  }
+
+  // Appends `series` counters every 15 s over [from, to).
+  void Fill(DB& db, int series, int64_t from, int64_t to) {
+    for (int64_t t = from; t < to; t += 15000) {
+      auto app = db.NewAppender();
+      for (int s = 0; s < series; ++s) {
+        Labels l{{"__name__", "reqs_total"}, {"instance", std::to_string(s)}};
+        ASSERT_TRUE(app->Append(0, l, t, static_cast<double>(t / 15000 * (s + 1))).ok());
+      }
+      ASSERT_TRUE(app->Commit().ok());
+    }
+  }
+
+  std::vector<storage::ListSeries> All(DB& db, int64_t mint = INT64_MIN, int64_t maxt = INT64_MAX) {
+    auto q = db.NewQuerier(mint, maxt);
+    std::vector<Matcher> ms{Matcher::MustMake(MatchType::kEqual, "__name__", "reqs_total")};
+    auto set = (*q)->Select(true, nullptr, ms);
+    auto all = storage::ReadAll(*set);
+    EXPECT_TRUE(all.ok()) << (all.ok() ? "" : all.error().message());
+    return all.ok() ? std::move(all).value() : std::vector<storage::ListSeries>{};
+  }
+
+  void ExpectComplete(DB& db, int series, int64_t from, int64_t to) {
+    auto all = All(db);
+    ASSERT_EQ(all.size(), static_cast<size_t>(series));
+    for (const auto& s : all) {
+      int s_idx = std::stoi(std::string(s.labels().Get("instance")));
+      ASSERT_EQ(s.samples().size(), static_cast<size_t>((to - from) / 15000))
+          << s.labels().ToString();
+      int64_t t = from;
+      for (const auto& smp : s.samples()) {
+        ASSERT_EQ(smp.t, t);
+        ASSERT_EQ(smp.v, static_cast<double>(t / 15000 * (s_idx + 1)));
+        t += 15000;
+      }
+    }
+  }
+};
+
+TEST_F(DbTest, HeadCompactsIntoBlocksAndQueriesSpanBoth) {
+  auto db = MustOpen(Opts());
+  Fill(*db, 5, 0, 6 * kHourMs);
+  ASSERT_TRUE(db->Compact().ok());
+  auto blocks = db->Blocks();
+  // The head keeps ~1.5 ranges: 6h of data -> blocks [0,2h) and [2h,4h).
+  ASSERT_EQ(blocks.size(), 2u);
+  EXPECT_EQ(blocks[0].min_time, 0);
+  EXPECT_EQ(blocks[0].max_time, 2 * kHourMs);
+  EXPECT_EQ(blocks[0].num_series, 5u);
+  EXPECT_EQ(blocks[0].num_samples, 5u * 480);
+  EXPECT_EQ(db->head().MinTime(), 4 * kHourMs);
+  ExpectComplete(*db, 5, 0, 6 * kHourMs);
+  // Appends into a persisted range are refused as out of bounds.
+  auto app = db->NewAppender();
+  auto r = app->Append(0, {{"__name__", "reqs_total"}, {"instance", "0"}}, kHourMs, 1);
+  EXPECT_FALSE(r.ok());
+  // Range queries narrow properly across blocks and head.
+  auto part = All(*db, 2 * kHourMs - 15000, 4 * kHourMs + 15000);
+  ASSERT_EQ(part.size(), 5u);
+  EXPECT_EQ(part[0].samples().size(), 1u + 2 * 240 + 2);  // inclusive bounds
+}
+
+TEST_F(DbTest, ReopenReplaysWalWithoutDuplicatingBlockData) {
+  {
+    auto db = MustOpen(Opts());
+    Fill(*db, 3, 0, 5 * kHourMs);
+    ASSERT_TRUE(db->Compact().ok());
+    Fill(*db, 3, 5 * kHourMs, 6 * kHourMs);
+    ASSERT_TRUE(db->Close().ok());
+  }
+  auto db = MustOpen(Opts());
+  EXPECT_FALSE(db->Blocks().empty());
+  ExpectComplete(*db, 3, 0, 6 * kHourMs);
+  // And again after a further compaction + reopen (checkpoint path).
+  Fill(*db, 3, 6 * kHourMs, 9 * kHourMs);
+  ASSERT_TRUE(db->Compact().ok());
+  ASSERT_TRUE(db->Close().ok());
+  db = MustOpen(Opts());
+  ExpectComplete(*db, 3, 0, 9 * kHourMs);
+}
+
+TEST_F(DbTest, BlocksCompactIntoLargerRanges) {
+  auto db = MustOpen(Opts());
+  Fill(*db, 2, 0, 10 * kHourMs);
+  ASSERT_TRUE(db->Compact().ok());
+  auto blocks = db->Blocks();
+  // [0,6h) merged from three 2h blocks; [6h,8h) stays level 1.
+  ASSERT_EQ(blocks.size(), 2u);
+  EXPECT_EQ(blocks[0].min_time, 0);
+  EXPECT_EQ(blocks[0].max_time, 6 * kHourMs);
+  EXPECT_EQ(blocks[0].level, 2);
+  EXPECT_EQ(blocks[0].sources.size(), 3u);
+  EXPECT_EQ(blocks[0].parents.size(), 3u);
+  EXPECT_EQ(blocks[1].min_time, 6 * kHourMs);
+  ExpectComplete(*db, 2, 0, 10 * kHourMs);
+  EXPECT_GE(db->metrics().compactions.Get(), 5u);
+}
+
+TEST_F(DbTest, RetentionByTimeAndSize) {
+  auto o = Opts();
+  o.retention_ms = 4 * kHourMs;
+  o.max_block_duration_ms = 2 * kHourMs;  // no merging, to see individual blocks go
+  auto db = MustOpen(o);
+  Fill(*db, 2, 0, 12 * kHourMs);
+  ASSERT_TRUE(db->Compact().ok());
+  auto blocks = db->Blocks();
+  ASSERT_FALSE(blocks.empty());
+  // Newest block ends at 10h; blocks ending more than 4h before that are gone.
+  EXPECT_EQ(blocks.front().min_time, 4 * kHourMs);
+  EXPECT_GE(db->metrics().time_retentions.Get(), 1u);
+  ASSERT_TRUE(db->Close().ok());
+
+  auto o2 = Opts();
+  o2.dir = "/db2";
+  o2.retention_ms = 0;
+  o2.max_block_duration_ms = 2 * kHourMs;
+  o2.wal_enabled = false;
+  auto db2 = MustOpen(o2);
+  Fill(*db2, 2, 0, 12 * kHourMs);
+  ASSERT_TRUE(db2->Compact().ok());
+  auto before = db2->Blocks();
+  ASSERT_EQ(before.size(), 5u);
+  uint64_t one = static_cast<uint64_t>(db2->metrics().blocks_bytes.Get()) / before.size();
+  ASSERT_TRUE(db2->Close().ok());
+  o2.retention_bytes = one * 2 + one / 2;
+  db2 = MustOpen(o2);
+  ASSERT_TRUE(db2->Compact().ok());
+  auto after = db2->Blocks();
+  ASSERT_EQ(after.size(), 2u);
+  EXPECT_EQ(after.back().max_time, before.back().max_time);  // the newest ones stay
+  EXPECT_EQ(db2->metrics().size_retentions.Get(), 1u);
+}
+
+TEST_F(DbTest, DamagedBlockIsMovedAsideAndTheRestLoads) {
+  {
+    auto db = MustOpen(Opts());
+    Fill(*db, 2, 0, 7 * kHourMs);
+    ASSERT_TRUE(db->Compact().ok());
+    ASSERT_EQ(db->Blocks().size(), 2u);
+    ASSERT_TRUE(db->Close().ok());
+  }
+  auto o = Opts();
+  o.max_block_duration_ms = 2 * kHourMs;
+  auto entries = *fs_->ListDir("/db");
+  std::string victim;
+  for (const auto& e : entries) {
+    if (e.is_dir && e.name.size() == 26) victim = e.name;
+  }
+  ASSERT_FALSE(victim.empty());
+  auto index = "/db/" + victim + "/index";
+  auto data = *fs_->ReadFile(index);
+  data[data.size() - 10] ^= 0x55;  // damage the table of contents
+  ASSERT_TRUE((*fs_->OpenWritable(index, true))->Append(data).ok());
+  auto db = MustOpen(o);
+  ASSERT_NE(db, nullptr);
+  EXPECT_EQ(db->Blocks().size(), 1u);
+  EXPECT_TRUE(fs_->Exists("/db/" + victim + ".damaged"));
+  EXPECT_FALSE(fs_->Exists("/db/" + victim));
+  EXPECT_EQ(db->metrics().blocks_corrupted.Get(), 1u);
+}
+
+TEST_F(DbTest, MetricsUsePrometheusNames) {
+  instrument::Registry reg;
+  auto o = Opts();
+  auto db = DB::Open(o, &reg);
+  ASSERT_TRUE(db.ok());
+  Fill(**db, 3, 0, 60000);
+  auto text = reg.Render(expfmt::Format::kText004);
+  EXPECT_NE(text.find("prometheus_tsdb_head_series 3"), std::string::npos) << text;
+  EXPECT_NE(text.find("prometheus_tsdb_head_samples_appended_total 12"), std::string::npos);
+  EXPECT_NE(text.find("prometheus_tsdb_wal_fsync_duration_seconds_bucket{le=\"+Inf\"}"),
+            std::string::npos);
+  EXPECT_NE(text.find("prometheus_tsdb_out_of_order_samples_total 0"), std::string::npos);
+  EXPECT_NE(text.find("# TYPE prometheus_tsdb_compactions_total counter"), std::string::npos);
+  ASSERT_TRUE((*db)->Close().ok());
+  EXPECT_EQ(reg.Render(expfmt::Format::kText004).find("prometheus_tsdb_head_series"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace vigie::tsdb
+
+namespace vigie::tsdb {
+namespace {
+
+TEST(DbFaults, FailedWalWriteFailsTheCommitAndLeavesNoTrace) {
+  auto mem = fs::NewMemory();
+  bool fail = false;
+  auto faulty = fs::NewFaultInjecting(*mem, [&](std::string_view op, const std::string& path) {
+    return fail && op == "append" && path.find("/wal/") != std::string::npos;
+  });
+  Options o;
+  o.dir = "/db";
+  o.fs = faulty.get();
+  o.compaction_interval_ms = 0;
+  o.wal_sync_interval_ms = 0;
+  auto db = DB::Open(o);
+  ASSERT_TRUE(db.ok());
+  Labels l{{"__name__", "m"}};
+  auto app = (*db)->NewAppender();
+  ASSERT_TRUE(app->Append(0, l, 1000, 1).ok());
+  ASSERT_TRUE(app->Commit().ok());
+  fail = true;
+  app = (*db)->NewAppender();
+  ASSERT_TRUE(app->Append(0, l, 2000, 2).ok());
+  auto st = app->Commit();
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code(), ErrorCode::kIo);
+  EXPECT_GE((*db)->metrics().wal.writes_failed.Get(), 1u);
+  // The failed commit's sample is not visible, and the series can still be appended to.
+  fail = false;
+  app = (*db)->NewAppender();
+  ASSERT_TRUE(app->Append(0, l, 3000, 3).ok());
+  ASSERT_TRUE(app->Commit().ok());
+  auto q = (*db)->NewQuerier(0, INT64_MAX);
+  std::vector<storage::Matcher> ms{
+      storage::Matcher::MustMake(storage::MatchType::kEqual, "__name__", "m")};
+  auto all = storage::ReadAll(*(*q)->Select(true, nullptr, ms));
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 1u);
+  ASSERT_EQ((*all)[0].samples().size(), 2u);
+  EXPECT_EQ((*all)[0].samples()[1].t, 3000);
+  // Nor does it come back from the WAL after a restart.
+  q->reset();
+  ASSERT_TRUE((*db)->Close().ok());
+  db = DB::Open(o);
+  ASSERT_TRUE(db.ok());
+  q = (*db)->NewQuerier(0, INT64_MAX);
+  all = storage::ReadAll(*(*q)->Select(true, nullptr, ms));
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 1u);
+  ASSERT_EQ((*all)[0].samples().size(), 2u);
+  EXPECT_EQ((*all)[0].samples()[0].t, 1000);
+  EXPECT_EQ((*all)[0].samples()[1].t, 3000);
+}
+
+}  // namespace
+}  // namespace vigie::tsdb
