@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # vigie agent against node-exporter (Debian's prometheus-node-exporter 1.5), same collectors, same
 # run: N scrapes of each (keep-alive and gzip, like Prometheus), then per process
-#   CPU seconds per scrape  (utime+stime from /proc/PID/stat over the scrapes / N),
+#   CPU seconds per scrape  (utime+stime from /proc/PID/stat over the scrapes / N; and the
+#                            on-CPU time of its threads from /proc/PID/task/*/schedstat),
 #   p50 and p99 scrape latency (curl's time_total),
 #   resident memory after the scrapes (VmRSS, and RssAnon: the process's own pages),
 # and the ratios vigie / node-exporter. Network traffic stays on 127.0.0.1.
@@ -44,6 +45,8 @@ for _ in $(seq 20); do
 done
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # utime + stime, in clock ticks
+# On-CPU nanoseconds of the live threads (schedstat): finer than ticks, misses exited threads.
+oncpu() { cat /proc/$1/task/*/schedstat | awk '{s += $1} END {printf "%d", s}'; }
 HZ=$(getconf CLK_TCK)
 # One curl per exporter for all N scrapes, over one keep-alive connection (as Prometheus
 # scrapes), writing each scrape's total time. The exporters run one after the other so that
@@ -56,8 +59,12 @@ scrape_n() {  # port output
   done
   curl -s --compressed -w '%{time_total}\n' -K "$cfg" >"$2"
 }
-ne0=$(ticks $NE_PID); scrape_n $NE_PORT "$TMP/ne.lat"; ne1=$(ticks $NE_PID)
-ag0=$(ticks $AGENT_PID); scrape_n $AGENT_PORT "$TMP/agent.lat"; ag1=$(ticks $AGENT_PID)
+ne0=$(ticks $NE_PID); nes0=$(oncpu $NE_PID)
+scrape_n $NE_PORT "$TMP/ne.lat"
+ne1=$(ticks $NE_PID); nes1=$(oncpu $NE_PID)
+ag0=$(ticks $AGENT_PID); ags0=$(oncpu $AGENT_PID)
+scrape_n $AGENT_PORT "$TMP/agent.lat"
+ag1=$(ticks $AGENT_PID); ags1=$(oncpu $AGENT_PID)
 
 pct() { sort -g "$1" | awk -v p="$2" '{a[NR]=$1} END {i=int(NR*p/100+0.5); if(i<1)i=1; printf "%.3f", a[i]*1000}'; }
 kb() { awk -v k="$2" '$1==k":" {print $2}' "/proc/$1/status"; }
@@ -65,6 +72,8 @@ series() { curl -s "http://127.0.0.1:$1/metrics" | grep -vc '^#'; }
 
 ne_cpu=$(awk -v a=$ne0 -v b=$ne1 -v hz=$HZ -v n=$N 'BEGIN{printf "%.6f", (b-a)/hz/n*1000}')
 ag_cpu=$(awk -v a=$ag0 -v b=$ag1 -v hz=$HZ -v n=$N 'BEGIN{printf "%.6f", (b-a)/hz/n*1000}')
+ne_cpu_ns=$(awk -v a=$nes0 -v b=$nes1 -v n=$N 'BEGIN{printf "%.3f", (b-a)/1e6/n}')
+ag_cpu_ns=$(awk -v a=$ags0 -v b=$ags1 -v n=$N 'BEGIN{printf "%.3f", (b-a)/1e6/n}')
 ne_p50=$(pct "$TMP/ne.lat" 50); ne_p99=$(pct "$TMP/ne.lat" 99)
 ag_p50=$(pct "$TMP/agent.lat" 50); ag_p99=$(pct "$TMP/agent.lat" 99)
 ne_rss=$(kb $NE_PID VmRSS); ag_rss=$(kb $AGENT_PID VmRSS)
@@ -75,6 +84,7 @@ printf '%d scrapes each, collectors: %s\n' "$N" "${COLLECTORS[*]}"
 printf 'series exposed: node-exporter %s, vigie agent %s\n' "$(series $NE_PORT)" "$(series $AGENT_PORT)"
 printf '%-28s %14s %14s %10s\n' "" "node-exporter" "vigie agent" "ratio"
 printf '%-28s %14s %14s %10s\n' "CPU ms per scrape" "$ne_cpu" "$ag_cpu" "$(ratio "$ag_cpu" "$ne_cpu")"
+printf '%-28s %14s %14s %10s\n' "  same, from schedstat" "$ne_cpu_ns" "$ag_cpu_ns" "$(ratio "$ag_cpu_ns" "$ne_cpu_ns")"
 printf '%-28s %14s %14s %10s\n' "p50 scrape latency ms" "$ne_p50" "$ag_p50" "$(ratio "$ag_p50" "$ne_p50")"
 printf '%-28s %14s %14s %10s\n' "p99 scrape latency ms" "$ne_p99" "$ag_p99" "$(ratio "$ag_p99" "$ne_p99")"
 printf '%-28s %14s %14s %10s\n' "RSS KiB (VmRSS)" "$ne_rss" "$ag_rss" "$(ratio "$ag_rss" "$ne_rss")"

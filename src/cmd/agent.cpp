@@ -10,8 +10,8 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -22,6 +22,7 @@
 #include "collect/node_meta.h"
 #include "core/fs.h"
 #include "core/log.h"
+#include "core/time.h"
 #include "docker/client.h"
 #include "docker/container_cache.h"
 #include "docker/event_watcher.h"
@@ -55,6 +56,7 @@ struct AgentFlags {
   std::map<std::string, std::pair<bool, bool>> toggles;
   bool diskstats_exclude_set = false;
   bool netdev_exclude_set = false;
+  std::string mount_timeout = "5s";
 };
 
 // Reads [{"id": "<64 hex>", "name": ..., "image": ..., "labels": {...}}] (written by vigie demo).
@@ -77,7 +79,9 @@ Result<std::vector<docker::ContainerInfo>> LoadContainerMetadata(const std::stri
         if (v.is_string()) info.labels[k] = v.get<std::string>();
       }
     }
-    if (info.id.empty()) return InvalidArgument("--collector.container.metadata-file " + path + ": an entry has no id");
+    if (info.id.empty())
+      return InvalidArgument("--collector.container.metadata-file " + path +
+                             ": an entry has no id");
     out.push_back(std::move(info));
   }
   return out;
@@ -142,6 +146,14 @@ int RunAgent(AgentFlags& f) {
   }
   f.node.cpu_guest = f.cpu_guest && !f.no_cpu_guest;
   f.node.netdev_netlink = f.netdev_netlink && !f.no_netdev_netlink;
+  auto mount_timeout = ParseDuration(f.mount_timeout);
+  if (!mount_timeout.ok() || *mount_timeout <= 0) {
+    std::cerr << "vigie agent: --collector.filesystem.mount-timeout: "
+              << (mount_timeout.ok() ? "must be positive" : mount_timeout.error().message())
+              << "\n";
+    return kExitUsage;
+  }
+  f.node.filesystem_mount_timeout = std::chrono::milliseconds(*mount_timeout);
 
   auto registry = std::make_unique<instrument::Registry>();
   if (auto st = registry->RegisterCollector(std::make_unique<instrument::ProcessCollector>());
@@ -329,6 +341,10 @@ RunFn AddAgentCommand(CLI::App& root) {
       ->capture_default_str();
   sub->add_option("--collector.filesystem.fs-types-exclude", f->node.filesystem_fs_types_exclude,
                   "Regexp of file system types to exclude for the filesystem collector")
+      ->capture_default_str();
+  sub->add_option("--collector.filesystem.mount-timeout", f->mount_timeout,
+                  "How long statfs of a network or FUSE file system may take before the mount "
+                  "is reported stuck")
       ->capture_default_str();
   sub->add_option("--collector.diskstats.device-exclude", f->node.diskstats_device_exclude,
                   "Regexp of diskstats devices to exclude (mutually exclusive with "

@@ -197,6 +197,11 @@ std::string HandlerLabel(std::string_view route) {
   return out;
 }
 
+// The version the server reports (buildinfo, prometheus_build_info): the Prometheus API level it
+// implements first, so that clients gating features on the Prometheus version (Grafana) enable
+// them, then vigie's own version.
+constexpr const char* kServerVersion = "2.42.0-vigie." VIGIE_VERSION;
+
 int CheckConfig(const std::string& path) {
   std::cout << "Checking " << path << "\n";
   auto report = config::Check(path);
@@ -278,7 +283,7 @@ int Serve(const ServerFlags& f) {
        .label_names = {"branch", "goarch", "goos", "goversion", "revision", "tags", "version"}});
   if (build_info.ok()) {
     (*build_info)
-        ->WithLabelValues({"", "amd64", "linux", "g++ " __VERSION__, "", "", VIGIE_VERSION})
+        ->WithLabelValues({"", "amd64", "linux", "g++ " __VERSION__, "", "", kServerVersion})
         .Set(1);
   }
   auto reload_ok = registry.RegisterGauge(
@@ -396,9 +401,7 @@ int Serve(const ServerFlags& f) {
   ao.engine = &engine;
   ao.scrape = scrape_mgr->get();
   ao.registry = &registry;
-  // The version names the Prometheus API level vigie implements first, so that clients that
-  // gate features on the Prometheus version (Grafana) enable them, then vigie's own version.
-  ao.build_info = {.version = "2.42.0-vigie." VIGIE_VERSION,
+  ao.build_info = {.version = kServerVersion,
                    .revision = "",
                    .branch = "",
                    .build_user = "vigie",

@@ -76,6 +76,9 @@ struct NodeOptions {
   std::string netdev_device_exclude{kDefaultNetDeviceExclude};
   std::string netdev_device_include;
   std::string vmstat_fields{kDefaultVmstatFields};
+  // How long statfs of a network or FUSE file system may take before the mount is reported
+  // stuck (node_filesystem_device_error 1) until it answers again.
+  std::chrono::milliseconds filesystem_mount_timeout{5000};
   bool cpu_guest = true;  // node_cpu_guest_seconds_total
   // netdev: link statistics over rtnetlink (the agent's network namespace, like node-exporter's
   // default) instead of <procfs>/net/dev plus <sysfs>/class/net/*/statistics/rx_nohandler.

@@ -70,8 +70,8 @@ class RealReadable final : public ReadableFile {
     thread_local std::vector<char> scratch(16384);
     size_t used = 0;
     while (true) {
-      ssize_t n = ::pread(fd_, scratch.data() + used, scratch.size() - used,
-                          static_cast<off_t>(used));
+      ssize_t n =
+          ::pread(fd_, scratch.data() + used, scratch.size() - used, static_cast<off_t>(used));
       if (n < 0) {
         if (errno == EINTR) continue;
         int e = errno;

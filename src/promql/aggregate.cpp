@@ -69,6 +69,48 @@ void HeapPop(std::vector<ISample>& h, Less less) {
 bool ByValue(const ISample& a, const ISample& b) { return std::isnan(a.v) || a.v < b.v; }
 bool ByReverseValue(const ISample& a, const ISample& b) { return std::isnan(a.v) || a.v > b.v; }
 
+}  // namespace
+
+void HeapOffer(std::vector<ISample>& heap, const ISample& s, int64_t k, bool top) {
+  if (heap.empty()) {
+    heap.push_back(s);
+    return;
+  }
+  const bool better = top ? heap[0].v < s.v : heap[0].v > s.v;
+  if (!(static_cast<int64_t>(heap.size()) < k || better || std::isnan(heap[0].v))) return;
+  if (static_cast<int64_t>(heap.size()) == k) {
+    if (k == 1) {
+      heap[0] = s;
+      return;
+    }
+    if (top) {
+      HeapPop(heap, ByValue);
+    } else {
+      HeapPop(heap, ByReverseValue);
+    }
+  }
+  if (top) {
+    HeapPush(heap, s, ByValue);
+  } else {
+    HeapPush(heap, s, ByReverseValue);
+  }
+}
+
+void HeapSortForOutput(std::vector<ISample>& heap, bool top) {
+  // The heap's top is the weakest element: emit strongest first, NaN last.
+  if (top) {
+    GoReverseSort(heap, ByValue, [](const ISample& x, const ISample& y) {
+      return !std::isnan(x.v) && (std::isnan(y.v) || x.v > y.v);
+    });
+  } else {
+    GoReverseSort(heap, ByReverseValue, [](const ISample& x, const ISample& y) {
+      return !std::isnan(x.v) && (std::isnan(y.v) || x.v < y.v);
+    });
+  }
+}
+
+namespace {
+
 struct Group {
   LabelsRef labels;
   double value = 0;
@@ -205,30 +247,8 @@ struct AggregationState {
         break;
       }
       case AggregateOp::kTopk:
-        if (static_cast<int64_t>(g.heap.size()) < k || g.heap[0].v < s.v ||
-            std::isnan(g.heap[0].v)) {
-          if (static_cast<int64_t>(g.heap.size()) == k) {
-            if (k == 1) {
-              g.heap[0] = s;
-              break;
-            }
-            HeapPop(g.heap, ByValue);
-          }
-          HeapPush(g.heap, s, ByValue);
-        }
-        break;
       case AggregateOp::kBottomk:
-        if (static_cast<int64_t>(g.heap.size()) < k || g.heap[0].v > s.v ||
-            std::isnan(g.heap[0].v)) {
-          if (static_cast<int64_t>(g.heap.size()) == k) {
-            if (k == 1) {
-              g.heap[0] = s;
-              break;
-            }
-            HeapPop(g.heap, ByReverseValue);
-          }
-          HeapPush(g.heap, s, ByReverseValue);
-        }
+        HeapOffer(g.heap, s, k, op == AggregateOp::kTopk);
         break;
       case AggregateOp::kQuantile:
         g.values.push_back(s.v);
@@ -254,16 +274,7 @@ struct AggregationState {
         break;
       case AggregateOp::kTopk:
       case AggregateOp::kBottomk: {
-        // The heap's top is the weakest element: emit strongest first, NaN last.
-        if (op == AggregateOp::kTopk) {
-          GoReverseSort(g.heap, ByValue, [](const ISample& x, const ISample& y) {
-            return !std::isnan(x.v) && (std::isnan(y.v) || x.v > y.v);
-          });
-        } else {
-          GoReverseSort(g.heap, ByReverseValue, [](const ISample& x, const ISample& y) {
-            return !std::isnan(x.v) && (std::isnan(y.v) || x.v < y.v);
-          });
-        }
+        HeapSortForOutput(g.heap, op == AggregateOp::kTopk);
         for (const ISample& s : g.heap) out.push_back({s.metric, s.v, 0, nullptr});
         return;
       }

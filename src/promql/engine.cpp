@@ -181,10 +181,11 @@ std::pair<TimestampMs, TimestampMs> FindMinMaxTime(const parser::Expr& root, Tim
   return {min_t, max_t};
 }
 
-Matrix ToMatrix(IMatrix&& m) {
+// Final results hold each label set once, so the labels move out of the query's pool.
+Matrix ToMatrix(IMatrix&& m, internal::LabelsPool& pool) {
   Matrix out;
   out.reserve(m.size());
-  for (auto& s : m) out.push_back({s.metric->labels, std::move(s.points)});
+  for (auto& s : m) out.push_back({pool.Release(s.metric), std::move(s.points)});
   return out;
 }
 
@@ -257,7 +258,7 @@ Result<QueryResult> Engine::Exec(storage::Queryable& queryable, const parser::Ex
         IMatrix m = ev.Eval(*e);
         ctx.CheckDone();
         if (!instant) {
-          Matrix out = ToMatrix(std::move(m));
+          Matrix out = ToMatrix(std::move(m), ctx.pool);
           std::sort(out.begin(), out.end(),
                     [](const Series& a, const Series& b) { return a.metric < b.metric; });
           result.value = std::move(out);
@@ -266,7 +267,7 @@ Result<QueryResult> Engine::Exec(storage::Queryable& queryable, const parser::Ex
             case parser::ValueType::kVector: {
               Vector v;
               v.reserve(m.size());
-              for (auto& s : m) v.push_back({s.metric->labels, start, s.points[0].v});
+              for (auto& s : m) v.push_back({ctx.pool.Release(s.metric), start, s.points[0].v});
               result.value = std::move(v);
               break;
             }
@@ -276,7 +277,7 @@ Result<QueryResult> Engine::Exec(storage::Queryable& queryable, const parser::Ex
                                                : m[0].points[0].v};
               break;
             default:
-              result.value = ToMatrix(std::move(m));
+              result.value = ToMatrix(std::move(m), ctx.pool);
               break;
           }
         }

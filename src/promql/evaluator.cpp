@@ -251,6 +251,7 @@ IMatrix Evaluator::EvalCall(const parser::Call& call) {
 IMatrix Evaluator::EvalAggregate(const parser::AggregateExpr& agg) {
   std::vector<std::string> grouping = agg.grouping;
   std::sort(grouping.begin(), grouping.end());
+  if (auto streamed = EvalAggregateStreaming(agg, grouping)) return std::move(*streamed);
   const bool without = agg.without;
   std::unordered_map<LabelsRef, LabelsRef> group_cache;
   PrepFn prep = [this, &grouping, without, &group_cache](size_t, LabelsRef m) {

@@ -13,6 +13,7 @@
 #include <functional>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -98,6 +99,34 @@ using StepFn = std::function<void(StepArgs& args, IVector& out)>;
 // Computes the `aux` key of an input series of argument `arg`.
 using PrepFn = std::function<LabelsRef(size_t arg, LabelsRef metric)>;
 
+// Produces the series of an expression one at a time, so that a consumer (an aggregation) need
+// not hold them all: selectors and range-vector functions read storage series by series.
+class SeriesStream {
+ public:
+  virtual ~SeriesStream() = default;
+  // The next series (points at step timestamps, at least one) into *out; false at the end.
+  virtual bool Next(ISeries* out) = 0;
+  // After the last Next: checks over the whole result (throws like evaluation would).
+  virtual void Finish() {}
+};
+
+// A stream over an already evaluated matrix.
+class MatrixStream final : public SeriesStream {
+ public:
+  explicit MatrixStream(IMatrix m) : m_(std::move(m)) {}
+  bool Next(ISeries* out) override {
+    if (i_ >= m_.size()) return false;
+    *out = std::move(m_[i_++]);
+    return true;
+  }
+
+ private:
+  IMatrix m_;
+  size_t i_ = 0;
+};
+
+class MatrixCallStream;
+
 class Evaluator {
  public:
   Evaluator(QueryContext& ctx, TimestampMs start, TimestampMs end, int64_t interval)
@@ -115,6 +144,14 @@ class Evaluator {
   IMatrix EvalAggregate(const parser::AggregateExpr& agg);
   IMatrix EvalCall(const parser::Call& call);
   IMatrix EvalMatrixCall(const parser::Call& call, size_t matrix_arg);
+  std::unique_ptr<MatrixCallStream> MakeMatrixCallStream(const parser::Call& call,
+                                                         size_t matrix_arg);
+  // The series of `e`, streamed when it is a selector or a range-vector function.
+  std::unique_ptr<SeriesStream> Stream(const parser::Expr& e);
+  // sum/avg/min/max/count/group/stddev/stdvar/topk/bottomk consume their argument series by
+  // series; null when `agg` needs the per-step path.
+  std::optional<IMatrix> EvalAggregateStreaming(const parser::AggregateExpr& agg,
+                                                const std::vector<std::string>& grouping);
   IMatrix EvalTimestampOfSelector(const parser::Call& call, const parser::VectorSelector& vs);
   IMatrix EvalBinary(const parser::BinaryExpr& b);
   IMatrix EvalUnary(const parser::UnaryExpr& u);

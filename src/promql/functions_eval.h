@@ -32,6 +32,12 @@ struct RangeCall {
 // nothing when the function yields no sample for it. absent_over_time is handled by the caller.
 std::optional<double> CallRangeFunction(const RangeCall& c, std::span<const Point> pts);
 
+// avg_over_time over many windows of one series at once (same results, faster).
+struct Window {
+  uint32_t lo, hi;  // [lo, hi) into the series' points
+};
+void AvgOverTimeWindows(std::span<const Point> pts, std::span<const Window> windows, double* out);
+
 // --- aggregations (aggregate.cpp) ---
 // The labels of the group `m` belongs to (grouping sorted).
 LabelsRef GroupLabels(LabelsPool& pool, LabelsRef m, const std::vector<std::string>& grouping,
@@ -40,6 +46,11 @@ LabelsRef GroupLabels(LabelsPool& pool, LabelsRef m, const std::vector<std::stri
 // `aux`; for count_values (`label` non-empty) vecs[0] is the vector.
 StepFn MakeAggregation(const parser::AggregateExpr& agg, const std::vector<std::string>& grouping,
                        const std::string& count_values_label, QueryContext& ctx);
+
+// topk/bottomk: offers `s` to a group's heap of at most k (Go's container/heap, so ties resolve
+// as in Prometheus; the first sample of a group starts the heap), and orders it for output.
+void HeapOffer(std::vector<ISample>& heap, const ISample& s, int64_t k, bool top);
+void HeapSortForOutput(std::vector<ISample>& heap, bool top);
 
 // --- operators (binary.cpp) ---
 double ScalarBinop(parser::BinaryOp op, double lhs, double rhs);

@@ -30,6 +30,10 @@ class LabelsPool {
   LabelsRef Empty() const { return empty_; }
   size_t size() const { return store_.size(); }
 
+  // Moves the labels out of the pool for a final result, where each ref appears once; the ref
+  // must not be used afterwards.
+  Labels Release(LabelsRef l) { return std::move(const_cast<LabelSet*>(l)->labels); }
+
   // Common derived sets, memoized by input ref.
   LabelsRef DropMetricName(LabelsRef l);
 

@@ -112,30 +112,33 @@ void ScrapeLoop::ScrapeAndReport(TimestampMs ts) {
     std::lock_guard lock(forced_mu_);
     forced = forced_error_;
   }
-  Result<ScrapeResponse> resp =
-      forced ? Result<ScrapeResponse>(*forced) : scraper_->Scrape(*target_, &cancel_);
+  Status fetched = forced ? Status(*forced) : scraper_->Scrape(*target_, &cancel_, &response_);
   std::lock_guard cache_lock(cache_mu_);
-  if (resp.ok()) {
-    err = Append(*app, resp->body, resp->content_type, ts, &result);
+  if (fetched.ok()) {
+    err = Append(*app, response_.body, response_.content_type, ts, &result);
     if (!err.ok()) {
       // Nothing of a failed scrape is kept; every series of the previous one goes stale.
       (void)app->Rollback();
       app = appendable_->NewAppender();
     }
   } else {
-    err = resp.error();
+    err = fetched;
     if (err.error().code() == ErrorCode::kResourceExhausted &&
         metrics_->exceeded_body_size_limit != nullptr) {
       metrics_->exceeded_body_size_limit->Get().Inc();
     }
+  }
+  // After an unusually large body, give the memory back rather than keep it for good.
+  if (response_.body.capacity() > 4 * response_.body.size() + (1 << 20)) {
+    response_.body.shrink_to_fit();
   }
   if (err.ok()) {
     cache_->IterDone(true);
   } else {
     cache_->ResetCurrent();
     AppendStaleMarkers(*app, ts);
-    const bool forced = cache_->IterDone(false);
-    if (forced && metrics_->cache_flush_forced != nullptr)
+    const bool flushed = cache_->IterDone(false);
+    if (flushed && metrics_->cache_flush_forced != nullptr)
       metrics_->cache_flush_forced->Get().Inc();
   }
   const double duration_s = static_cast<double>(MonotonicNs() - start_ns) / 1e9;

@@ -109,8 +109,9 @@ class ScrapeLoop {
     Labels labels;
   };
   std::map<std::string, ReportSeries, std::less<>> report_series_;
-  LabelsBuilder builder_;  // scratch
-  Labels exposed_;         // scratch
+  ScrapeResponse response_;  // reused from scrape to scrape
+  LabelsBuilder builder_;    // scratch
+  Labels exposed_;           // scratch
 
   std::jthread thread_;
   std::atomic<bool> cancel_{false};

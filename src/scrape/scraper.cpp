@@ -76,7 +76,8 @@ HttpScraper::HttpScraper(const ScrapeConfig& cfg)
 
 HttpScraper::~HttpScraper() = default;
 
-Result<ScrapeResponse> HttpScraper::Scrape(const Target& target, const std::atomic<bool>* cancel) {
+Status HttpScraper::Scrape(const Target& target, const std::atomic<bool>* cancel,
+                           ScrapeResponse* out) {
   net::ClientRequest req;
   req.url = target.url();
   req.headers.Add("Accept", kScrapeAcceptHeader);
@@ -98,22 +99,35 @@ Result<ScrapeResponse> HttpScraper::Scrape(const Target& target, const std::atom
   req.timeout = std::chrono::milliseconds(target.timeout());
   req.max_response_bytes = body_limit_;
   req.cancel = cancel;
-  auto resp = client_->Do(req);
-  if (!resp.ok()) {
-    if (resp.error().code() == ErrorCode::kResourceExhausted) {
-      return ResourceExhausted(
-          fmt::format("body size limit exceeded (limit {} bytes)", body_limit_));
+
+  out->body.clear();  // keeps the capacity
+  out->content_type.clear();
+  int status = 0;
+  bool too_big = false;
+  net::StreamHandler handler;
+  handler.on_head = [&](int code, const net::Headers& headers) {
+    status = code;
+    out->content_type = std::string(headers.GetOr("Content-Type"));
+    return code == 200;
+  };
+  handler.on_data = [&](std::string_view data) {
+    if (out->body.size() + data.size() > body_limit_) {
+      too_big = true;
+      return false;
     }
-    return resp.error();
+    out->body.append(data);
+    return true;
+  };
+  Status st = client_->Stream(req, handler);
+  if (too_big || (!st.ok() && st.error().code() == ErrorCode::kResourceExhausted)) {
+    return ResourceExhausted(fmt::format("body size limit exceeded (limit {} bytes)", body_limit_));
   }
-  if (resp->status != 200) {
+  if (!st.ok()) return st;
+  if (status != 200) {
     return Unavailable(
-        fmt::format("server returned HTTP status {} {}", resp->status, StatusText(resp->status)));
+        fmt::format("server returned HTTP status {} {}", status, StatusText(status)));
   }
-  ScrapeResponse out;
-  out.content_type = std::string(resp->headers.GetOr("Content-Type"));
-  out.body = std::move(resp->body);
-  return out;
+  return OkStatus();
 }
 
 }  // namespace vigie::scrape

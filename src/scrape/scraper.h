@@ -36,10 +36,13 @@ struct ScrapeResponse {
 class Scraper {
  public:
   virtual ~Scraper() = default;
+  // Fetches into *out, whose buffers the caller keeps from one scrape to the next (a loop
+  // reuses the capacity of its previous body: no reallocation, no fresh pages).
   // Errors say what failed: "server returned HTTP status 500 Internal Server Error",
   // "body size limit exceeded (limit 1048576 bytes)" (kResourceExhausted), a timeout
   // (kTimeout), a refused connection (kUnavailable). `cancel` (nullable) abandons the request.
-  virtual Result<ScrapeResponse> Scrape(const Target& target, const std::atomic<bool>* cancel) = 0;
+  virtual Status Scrape(const Target& target, const std::atomic<bool>* cancel,
+                        ScrapeResponse* out) = 0;
 };
 
 // Thread-safe: the loops of one pool share it (and its keep-alive connections).
@@ -47,7 +50,8 @@ class HttpScraper final : public Scraper {
  public:
   explicit HttpScraper(const ScrapeConfig& cfg);
   ~HttpScraper() override;
-  Result<ScrapeResponse> Scrape(const Target& target, const std::atomic<bool>* cancel) override;
+  Status Scrape(const Target& target, const std::atomic<bool>* cancel,
+                ScrapeResponse* out) override;
 
  private:
   std::unique_ptr<net::HttpClient> client_;

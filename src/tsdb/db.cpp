@@ -214,6 +214,7 @@ Status DB::Close() {
     stopping_ = true;
   }
   bg_cv_.notify_all();
+  head_->AbortWaits();
   if (bg_.joinable()) bg_.join();
   UnregisterMetrics();
   std::lock_guard lock(compact_mu_);

@@ -60,7 +60,10 @@ Status DB::CompactHeadRange(int64_t mint, int64_t maxt) {
                                               {"duration_ms", (MonotonicNs() - start) / 1000000}});
   }
   head_->SetMinValidTime(maxt);
-  head_->Truncate(maxt);
+  if (!head_->Truncate(maxt)) {
+    // Closing: the block is on disk; on restart, replay skips what it holds.
+    return Unavailable("TSDB is closing; head truncation skipped");
+  }
   return TruncateWal(maxt);
 }
 

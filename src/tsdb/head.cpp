@@ -109,18 +109,28 @@ void Head::UnregisterReader(uint64_t id) {
   readers_cv_.notify_all();
 }
 
-void Head::WaitForReaders(int64_t mint, int64_t maxt) {
+bool Head::WaitForReaders(int64_t mint, int64_t maxt) {
   std::unique_lock lock(readers_mu_);
   readers_cv_.wait(lock, [&] {
+    if (abort_waits_) return true;
     for (const auto& [id, r] : readers_) {
       if (r.first <= maxt && r.second >= mint) return false;
     }
     return true;
   });
+  return !abort_waits_;
 }
 
-void Head::Truncate(int64_t mint) {
-  WaitForReaders(std::numeric_limits<int64_t>::min(), mint - 1);
+void Head::AbortWaits() {
+  {
+    std::lock_guard lock(readers_mu_);
+    abort_waits_ = true;
+  }
+  readers_cv_.notify_all();
+}
+
+bool Head::Truncate(int64_t mint) {
+  if (!WaitForReaders(std::numeric_limits<int64_t>::min(), mint - 1)) return false;
   std::vector<std::unique_ptr<MemSeries>> dead;
   int64_t chunks_removed = 0;
   int64_t oldest = std::numeric_limits<int64_t>::max();  // oldest sample left
@@ -164,6 +174,7 @@ void Head::Truncate(int64_t mint) {
   while (cur < new_min && !min_time_.compare_exchange_weak(cur, new_min)) {
   }
   if (MinValidTime() < mint) SetMinValidTime(mint);
+  return true;
 }
 
 void Head::ReplaySeries(storage::SeriesRef ref, const Labels& labels) {

@@ -65,7 +65,11 @@ class Head final : public storage::Appendable, public storage::Queryable {
   // Drops all chunks ending before `mint`, then series left without chunks. Sets MinTime.
   // Waits first for open queriers that overlap the dropped range (their data would vanish
   // under them otherwise; the DB creates the head querier before looking at blocks).
-  void Truncate(int64_t mint);
+  // Returns false without truncating if AbortWaits() was called meanwhile.
+  bool Truncate(int64_t mint);
+  // Makes pending and future Truncate calls give up instead of waiting (on close, when the
+  // closing thread may itself hold a querier).
+  void AbortWaits();
   // Whether the series still exists (for WAL checkpoints).
   bool HasSeries(storage::SeriesRef ref) const;
 
@@ -120,7 +124,7 @@ class Head final : public storage::Appendable, public storage::Queryable {
   void UpdateMinMax(int64_t mint, int64_t maxt);
   uint64_t RegisterReader(int64_t mint, int64_t maxt);
   void UnregisterReader(uint64_t id);
-  void WaitForReaders(int64_t mint, int64_t maxt);
+  bool WaitForReaders(int64_t mint, int64_t maxt);
   void AppendLocked(MemSeries* s, int64_t t, double v);
 
   const HeadOptions opts_;
@@ -141,6 +145,7 @@ class Head final : public storage::Appendable, public storage::Queryable {
   std::mutex readers_mu_;
   std::condition_variable readers_cv_;
   uint64_t next_reader_ = 0;
+  bool abort_waits_ = false;
   std::unordered_map<uint64_t, std::pair<int64_t, int64_t>> readers_;  // id -> [mint, maxt]
 };
 

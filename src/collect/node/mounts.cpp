@@ -8,9 +8,15 @@
 
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
 #include <cstring>
+#include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <set>
+#include <thread>
 #include <tuple>
 
 #include "collect/family_builder.h"
@@ -166,6 +172,63 @@ class MountTable {
   std::chrono::steady_clock::time_point read_at_;
 };
 
+// statfs on a network or FUSE file system can block for as long as its server is gone. Like
+// node-exporter's stuck-mount watcher, such calls run on a thread of their own; a call that has
+// not returned within the mount timeout marks the mount point stuck (device_error 1, no new
+// call) until it does return. Local file systems are asked directly: they do not hang, and a
+// thread per call would cost more than the call.
+bool MayHang(std::string_view fs_type) {
+  static constexpr std::string_view kNetwork[] = {
+      "nfs", "nfs4",   "cifs", "smb3",  "smbfs", "ceph",  "glusterfs", "9p",
+      "afs", "lustre", "gfs2", "ocfs2", "davfs", "sshfs", "virtiofs"};
+  for (auto t : kNetwork) {
+    if (fs_type == t) return true;
+  }
+  return fs_type.starts_with("fuse");
+}
+
+class StatFsWatchdog {
+ public:
+  using StatFsFn = std::function<Result<StatFs>(const std::string&)>;
+  explicit StatFsWatchdog(std::chrono::milliseconds timeout) : timeout_(timeout) {}
+
+  Result<StatFs> Call(const StatFsFn& fn, const std::string& path) {
+    auto it = pending_.find(path);
+    if (it != pending_.end()) {
+      std::unique_lock lock(it->second->mu);
+      if (!it->second->done) return Unavailable("statfs " + path + ": still not answering");
+      Result<StatFs> r = std::move(*it->second->result);
+      lock.unlock();
+      pending_.erase(it);
+      return r;
+    }
+    auto call = std::make_shared<PendingCall>();
+    std::thread([call, fn, path] {
+      Result<StatFs> r = fn(path);
+      std::lock_guard lock(call->mu);
+      call->result.emplace(std::move(r));
+      call->done = true;
+      call->cv.notify_all();
+    }).detach();
+    std::unique_lock lock(call->mu);
+    if (!call->cv.wait_for(lock, timeout_, [&] { return call->done; })) {
+      pending_[path] = call;  // stuck: report an error until the call returns
+      return Unavailable("statfs " + path + ": no answer within the mount timeout");
+    }
+    return std::move(*call->result);
+  }
+
+ private:
+  struct PendingCall {
+    std::mutex mu;
+    std::condition_variable cv;
+    bool done = false;
+    std::optional<Result<StatFs>> result;
+  };
+  std::chrono::milliseconds timeout_;
+  std::map<std::string, std::shared_ptr<PendingCall>> pending_;
+};
+
 class FilesystemCollector final : public Collector {
  public:
   FilesystemCollector(NodeOptions o, std::shared_ptr<const re2::RE2> mp_exclude,
@@ -215,7 +278,8 @@ class FilesystemCollector final : public Collector {
       if (!seen.emplace(m.device, mount_point, m.fs_type).second) continue;
       LabelPairs labels = {
           {"device", m.device}, {"fstype", m.fs_type}, {"mountpoint", mount_point}};
-      auto st = o_.statfs(o_.paths.Rootfs(mount_point));
+      std::string path = o_.paths.Rootfs(mount_point);
+      auto st = MayHang(m.fs_type) ? watchdog_.Call(o_.statfs, path) : o_.statfs(path);
       if (!st.ok()) {
         err.Add(labels, 1);
         continue;
@@ -242,6 +306,7 @@ class FilesystemCollector final : public Collector {
  private:
   NodeOptions o_;
   MountTable mounts_table_;
+  StatFsWatchdog watchdog_{o_.filesystem_mount_timeout};
   std::string rootfs_;
   std::shared_ptr<const re2::RE2> mp_exclude_, fs_exclude_;
 };

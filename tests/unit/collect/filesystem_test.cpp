@@ -2,7 +2,11 @@
 #include <sys/mount.h>
 
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
+#include <memory>
+#include <mutex>
+#include <thread>
 
 #include "collect/node.h"
 #include "collect/node/mounts.h"
@@ -177,6 +181,74 @@ TEST(FilesystemCollector, SeesMountsComeAndGoOnTheRealSystem) {
   EXPECT_TRUE(scrape().series.count(key));  // unchanged table: served from the parsed copy
   ASSERT_EQ(::umount(dir.path().c_str()), 0);
   EXPECT_FALSE(scrape().series.count(key));
+}
+
+}  // namespace
+}  // namespace vigie::collect
+
+namespace vigie::collect {
+namespace {
+
+// A network file system whose server is gone: the scrape is not blocked, the mount is reported
+// with device_error 1 while its statfs hangs, and comes back once it answers.
+TEST(FilesystemCollector, HangingNetworkMountIsReportedStuckNotWaitedFor) {
+  auto mem = fs::NewMemory();
+  ASSERT_TRUE(mem->MkdirAll("/proc/1").ok());
+  ASSERT_TRUE(mem->WriteFileAtomic("/proc/1/mounts",
+                                   "/dev/sda1 / ext4 rw 0 0\nsrv:/export /data nfs4 rw 0 0\n")
+                  .ok());
+  struct Gate {
+    std::mutex mu;
+    std::condition_variable cv;
+    bool open = false;
+    int calls = 0;
+  };
+  auto gate = std::make_shared<Gate>();
+  NodeOptions o;
+  o.fs = mem.get();
+  o.paths.procfs = "/proc";
+  o.paths.rootfs = "/";
+  o.filesystem_mount_timeout = std::chrono::milliseconds(50);
+  o.statfs = [gate](const std::string& path) -> Result<StatFs> {
+    if (path == "/data") {
+      std::unique_lock lock(gate->mu);
+      ++gate->calls;
+      gate->cv.wait(lock, [&] { return gate->open; });
+    }
+    return testing::FakeStatFs();
+  };
+  auto c = NewNodeCollector("filesystem", o);
+  ASSERT_TRUE(c.ok());
+  auto scrape = [&]() {
+    std::vector<expfmt::MetricFamily> out;
+    EXPECT_TRUE((*c)->Collect(&out).ok());
+    return ParseText(RenderSorted(std::move(out)));
+  };
+  const std::string err =
+      "node_filesystem_device_error{device=\"srv:/export\",fstype=\"nfs4\",mountpoint=\"/data\"}";
+  const std::string root_size =
+      "node_filesystem_size_bytes{device=\"/dev/sda1\",fstype=\"ext4\",mountpoint=\"/\"}";
+  auto p = scrape();
+  EXPECT_EQ(p.series[err], 1);
+  EXPECT_EQ(p.series[root_size], 4096.0 * 1000000);
+  p = scrape();  // still stuck: no second call is started
+  EXPECT_EQ(p.series[err], 1);
+  {
+    std::lock_guard lock(gate->mu);
+    EXPECT_EQ(gate->calls, 1);
+    gate->open = true;
+  }
+  gate->cv.notify_all();
+  // The pending call returns; its answer is used on a later scrape.
+  bool recovered = false;
+  for (int i = 0; i < 200 && !recovered; ++i) {
+    p = scrape();
+    recovered = p.series[err] == 0;
+    if (!recovered) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_TRUE(recovered);
+  EXPECT_TRUE(p.series.count(
+      "node_filesystem_size_bytes{device=\"srv:/export\",fstype=\"nfs4\",mountpoint=\"/data\"}"));
 }
 
 }  // namespace

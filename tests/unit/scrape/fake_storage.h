@@ -43,6 +43,12 @@ class FakeStorage : public storage::Appendable {
     if (s.empty()) return std::nullopt;
     return s.back().v;
   }
+  // Like a head garbage collection: every ref handed out so far becomes unknown.
+  void ForgetRefs() {
+    std::lock_guard lock(mu_);
+    refs_.clear();
+    key_refs_.clear();
+  }
   size_t commits() const {
     std::lock_guard lock(mu_);
     return commits_;

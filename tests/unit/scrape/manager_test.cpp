@@ -5,12 +5,15 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdio>
+#include <fstream>
 #include <mutex>
 #include <thread>
 
 #include "fake_storage.h"
 #include "instrument/registry.h"
 #include "lib/process.h"
+#include "lib/temp_dir.h"
 #include "net/http_server.h"
 #include "storage/value.h"
 
@@ -290,6 +293,37 @@ TEST_F(ManagerTest, TargetLimit) {
     EXPECT_EQ(t.health, TargetHealth::kDown);
     EXPECT_EQ(t.last_error, "target_limit exceeded (number of targets: 2, limit: 1)");
   }
+}
+
+TEST_F(ManagerTest, FileSdTargetsComeAndGo) {
+  vigie::testing::TempDir dir;
+  const auto write = [&](const std::string& content) {
+    std::ofstream(dir.Join("t.json.tmp")) << content;
+    std::rename(dir.Join("t.json.tmp").c_str(), dir.Join("t.json").c_str());
+  };
+  write(R"([{"targets": [")" + server_.address() + R"("], "labels": {"team": "a"}}])");
+  ScrapeConfig c;
+  c.job_name = "files";
+  c.scrape_interval = 200;
+  c.scrape_timeout = 150;
+  c.discovery.file_sd_configs.push_back(FileSdConfig{{dir.Join("*.json")}, 3600 * 1000});
+  ASSERT_TRUE(manager_->ApplyConfig({c}).ok());
+  manager_->Run();
+  ASSERT_TRUE(WaitScrapes({"files"}, 2));
+  const std::string team_a = Key("temp", "files", {{"team", "a"}});
+  EXPECT_EQ(storage_.Last(team_a), 20);
+  auto t = manager_->ActiveTargets()["files"];
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_EQ(t[0].discovered_labels.Get("__meta_filepath"), dir.Join("t.json"));
+
+  // The file changes: the old target's series go stale, the new one is scraped.
+  write(R"([{"targets": [")" + server_.address() + R"("], "labels": {"team": "b"}}])");
+  for (int i = 0; i < 1000 && storage_.Keys("team=\"b\"").empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_TRUE(WaitScrapes({"files"}, 1));
+  EXPECT_TRUE(HasStaleMarker(team_a));
+  EXPECT_EQ(storage_.Last(Key("temp", "files", {{"team", "b"}})), 20);
 }
 
 // The real prometheus-node-exporter from Debian, scraped like any target.

@@ -24,11 +24,13 @@ class QueueScraper : public Scraper {
     queue_.clear();
     Push(std::move(body));
   }
-  Result<ScrapeResponse> Scrape(const Target&, const std::atomic<bool>*) override {
+  Status Scrape(const Target&, const std::atomic<bool>*, ScrapeResponse* out) override {
     if (queue_.empty()) return Unavailable("nothing queued");
     auto r = queue_.front();
     if (queue_.size() > 1) queue_.pop_front();
-    return r;
+    if (!r.ok()) return r.error();
+    *out = *r;
+    return OkStatus();
   }
 
  private:
@@ -123,6 +125,17 @@ TEST_F(ScrapeLoopTest, ReorderedAndInsertedSeries) {
   loop_->ScrapeAndReport(3000);
   EXPECT_EQ(Last(Key("scrape_series_added")), 1);  // b is back (flushed from the cache)
   for (const char* n : {"a", "b", "c", "d", "new"}) EXPECT_EQ(Last(Key(n)), 3) << n;
+}
+
+TEST_F(ScrapeLoopTest, LostRefsFallBackToLabels) {
+  Make();
+  scraper_->Push("a 1\n");
+  scraper_->Push("a 2\n");
+  loop_->ScrapeAndReport(1000);
+  storage_.ForgetRefs();
+  loop_->ScrapeAndReport(2000);
+  EXPECT_EQ(Last(Key("a")), 2);
+  EXPECT_EQ(Last(Key("up")), 1);
 }
 
 TEST_F(ScrapeLoopTest, RecoveryAfterFailureWritesNoDuplicateMarkers) {

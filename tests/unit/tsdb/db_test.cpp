@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "instrument/registry.h"
 #include "storage/list_series.h"
 
@@ -263,6 +266,35 @@ TEST(DbFaults, FailedWalWriteFailsTheCommitAndLeavesNoTrace) {
   ASSERT_EQ((*all)[0].samples().size(), 2u);
   EXPECT_EQ((*all)[0].samples()[0].t, 1000);
   EXPECT_EQ((*all)[0].samples()[1].t, 3000);
+}
+
+}  // namespace
+}  // namespace vigie::tsdb
+
+namespace vigie::tsdb {
+namespace {
+
+// Regression: Close() while the closing thread holds a querier and a background compaction
+// waits for that querier used to deadlock.
+TEST(DbClose, DoesNotWaitForLiveQueriersOfTheClosingThread) {
+  auto fs = fs::NewMemory();
+  Options o;
+  o.dir = "/db";
+  o.fs = fs.get();
+  o.min_block_duration_ms = 60000;
+  o.compaction_interval_ms = 5;
+  o.wal_sync_interval_ms = 0;
+  auto db = DB::Open(o);
+  ASSERT_TRUE(db.ok());
+  auto q = (*db)->NewQuerier(INT64_MIN, INT64_MAX);
+  ASSERT_TRUE(q.ok());
+  for (int64_t t = 0; t < 300000; t += 1000) {
+    auto app = (*db)->NewAppender();
+    ASSERT_TRUE(app->Append(0, {{"__name__", "m"}}, t, 1).ok());
+    ASSERT_TRUE(app->Commit().ok());
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // let a compaction block
+  EXPECT_TRUE((*db)->Close().ok());
 }
 
 }  // namespace
