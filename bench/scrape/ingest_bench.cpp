@@ -5,6 +5,9 @@
 //
 //   scrape_ingest_bench [--targets 10] [--series 10000] [--seconds 120] [--interval 1s]
 //
+// The work directory (TSDB data of both sides, logs) is removed at the end unless
+// VIGIE_BENCH_KEEP is set.
+//
 // Roles (the same binary, re-executed): "targets" serves the expositions on consecutive
 // loopback ports (values change on every request); "vigie" scrapes them into a TSDB and prints
 // its own CPU time, RSS and sample counts as one line of key=value. Prometheus is measured from
@@ -19,7 +22,9 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -358,6 +363,10 @@ int Orchestrate(const Args& a0, const char* self) {
               static_cast<double>(prss) / 1024, pseries, p_rss_s);
   std::printf("ratio vigie/Prometheus: CPU per sample %.2fx, memory per series %.2fx\n",
               v_cpu_m / p_cpu_m, v_rss_s / p_rss_s);
+  if (std::getenv("VIGIE_BENCH_KEEP") == nullptr) {
+    std::error_code ec;
+    std::filesystem::remove_all(tmp, ec);
+  }
   return 0;
 }
 

@@ -68,6 +68,7 @@ void Api::Impl::Federate(const net::Request& req, net::Response& res) {
     }
     storage::SelectHints hints{.start = mint, .end = maxt, .step_ms = 0, .func = ""};
     std::vector<std::unique_ptr<storage::SeriesSet>> parts;
+    parts.reserve(sets.size());
     for (const auto& ms : sets) parts.push_back((*querier)->Select(true, &hints, ms));
     auto set = storage::NewMergeSeriesSet(std::move(parts));
     while (set->Next()) {

@@ -50,6 +50,7 @@ ApiResult Api::Impl::Series(const net::Params& form) {
   std::unique_ptr<storage::SeriesSet> set;
   if (sets->size() > 1) {
     std::vector<std::unique_ptr<storage::SeriesSet>> parts;
+    parts.reserve(sets->size());
     for (const auto& ms : *sets) parts.push_back((*querier)->Select(true, &hints, ms));
     set = storage::NewMergeSeriesSet(std::move(parts));
   } else {

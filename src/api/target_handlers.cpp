@@ -1,6 +1,7 @@
 // /api/v1/targets, /api/v1/targets/metadata, /api/v1/metadata and /api/v1/scrape_pools, from
 // the scrape manager's target state.
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <map>
 #include <set>

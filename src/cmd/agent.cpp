@@ -1,6 +1,7 @@
 // `vigie agent`: one per node. Host metrics (node-exporter's names), container metrics
-// (cAdvisor's names) and node_meta on one /metrics endpoint, plus the agent's own process and
-// request metrics. Flags mirror node-exporter's (--path.*, --collector.<name>,
+// (cAdvisor's names), Docker engine and Swarm facts, and node_meta on one /metrics endpoint,
+// plus the agent's own process and request metrics (docs/agent-node.md,
+// docs/agent-containers.md). Flags mirror node-exporter's (--path.*, --collector.<name>,
 // --no-collector.<name>, --collector.disable-defaults, the filter regexes).
 //
 // The default listen address is :9101, next to node-exporter's :9100, so both can run on one
@@ -18,6 +19,7 @@
 #include "cmd/command.h"
 #include "collect/cgroup/container_collector.h"
 #include "collect/collector_set.h"
+#include "collect/engine/engine_collector.h"
 #include "collect/node.h"
 #include "collect/node_meta.h"
 #include "core/fs.h"
@@ -100,6 +102,7 @@ std::vector<CollectorFlagInfo> AllCollectors() {
   }
   out.push_back({"node_meta", true, "node_meta{node_id,node_name} for Swarm dashboard joins"});
   out.push_back({"container", true, "container_* from cgroups, named from the Docker API"});
+  out.push_back({"engine", true, "Docker engine and Swarm facts from the Docker API"});
   return out;
 }
 
@@ -179,6 +182,16 @@ int RunAgent(AgentFlags& f) {
   std::unique_ptr<docker::EventWatcher> watcher;
   if (f.no_docker) f.docker_socket.clear();
   bool have_docker = SocketExists(f.docker_socket);
+  // Engine facts (GET /info, ...) are shared by the engine collector and node_meta, fetched on
+  // demand and cached, so scrapes do not turn into API calls.
+  std::shared_ptr<collect::EngineFacts> engine_facts;
+  auto facts = [&]() {
+    if (!engine_facts) {
+      docker_client = docker::Client::Open({.socket_path = f.docker_socket});
+      engine_facts = std::make_shared<collect::EngineFacts>(*docker_client);
+    }
+    return engine_facts;
+  };
   if (!f.docker_socket.empty() && !have_docker) {
     log::Info("no Docker socket; containers are reported by cgroup id only",
               {{"socket", f.docker_socket}});
@@ -192,15 +205,17 @@ int RunAgent(AgentFlags& f) {
     if (c.name == "node_meta") {
       collect::NodeMetaOptions o;
       o.rootfs = f.node.paths.rootfs;
-      if (have_docker) {
-        docker_client = docker::Client::Open({.socket_path = f.docker_socket});
-        docker::Client* client = docker_client.get();
-        o.node_id = [client]() -> Result<std::string> {
-          VIGIE_ASSIGN_OR_RETURN(docker::Info info, client->GetInfo());
-          return info.swarm_node_id;
-        };
-      }
+      if (have_docker) o.node_id = collect::SwarmNodeIdProvider(facts());
       set.Add(collect::NewNodeMetaCollector(std::move(o)));
+      continue;
+    }
+    if (c.name == "engine") {
+      if (!have_docker) {
+        log::Info("engine collector off: no Docker socket", {{"socket", f.docker_socket}});
+        enabled.pop_back();
+        continue;
+      }
+      set.Add(collect::NewEngineCollector(facts()));
       continue;
     }
     if (c.name == "container") {
@@ -271,6 +286,9 @@ int RunAgent(AgentFlags& f) {
             "text/html; charset=utf-8");
   });
 
+  if (watcher && engine_facts) {
+    watcher->AddListener([facts = engine_facts](const docker::Event&) { facts->Invalidate(); });
+  }
   if (watcher) watcher->Run();
   if (auto st = (*server)->Start(); !st.ok()) {
     std::cerr << "vigie agent: " << st.error().message() << "\n";

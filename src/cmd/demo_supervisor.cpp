@@ -38,7 +38,8 @@ std::string FakeContainerId(const std::string& task) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   for (int round = 0; round < 4; ++round) {
-    uint64_t h = std::hash<std::string>{}(task + "#" + std::to_string(round)) ^ 0x9e3779b97f4a7c15ull;
+    uint64_t h =
+        std::hash<std::string>{}(task + "#" + std::to_string(round)) ^ 0x9e3779b97f4a7c15ull;
     for (int i = 0; i < 16; ++i) {
       out += kHex[h & 15];
       h >>= 4;
@@ -134,16 +135,17 @@ void Supervisor::Monitor() {
         if (c.pid > 0) {
           int status = 0;
           if (waitpid(c.pid, &status, WNOHANG) != c.pid) continue;
-          std::string how = WIFEXITED(status)
-                                ? "exit code " + std::to_string(WEXITSTATUS(status))
-                                : "signal " + std::to_string(WTERMSIG(status));
+          std::string how = WIFEXITED(status) ? "exit code " + std::to_string(WEXITSTATUS(status))
+                                              : "signal " + std::to_string(WTERMSIG(status));
           // Backoff: a child that keeps dying waits up to 30 s between restarts.
           int delay_s = now - c.started > std::chrono::seconds(30)
                             ? 1
                             : std::min(30, 1 << std::min(c.restarts, 5));
-          log::Warn("service died; restarting",
-                    {{"task", c.spec.name}, {"pid", c.pid}, {"how", how},
-                     {"restart_in_s", delay_s}, {"log", c.spec.log_path}});
+          log::Warn("service died; restarting", {{"task", c.spec.name},
+                                                 {"pid", c.pid},
+                                                 {"how", how},
+                                                 {"restart_in_s", delay_s},
+                                                 {"log", c.spec.log_path}});
           c.pid = -1;
           c.restart_at = now + std::chrono::seconds(delay_s);
         } else if (c.pid == -1 && c.restart_at != std::chrono::steady_clock::time_point{} &&
@@ -179,7 +181,8 @@ void Supervisor::StopAll(std::chrono::milliseconds grace) {
     int status;
     while (waitpid(it->pid, &status, WNOHANG) == 0) {
       if (std::chrono::steady_clock::now() > deadline) {
-        log::Warn("service did not stop in time; killing", {{"task", it->spec.name}, {"pid", it->pid}});
+        log::Warn("service did not stop in time; killing",
+                  {{"task", it->spec.name}, {"pid", it->pid}});
         kill(it->pid, SIGKILL);
         waitpid(it->pid, &status, 0);
         break;

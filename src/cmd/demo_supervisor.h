@@ -21,8 +21,8 @@
 namespace vigie::cmd {
 
 struct ServiceSpec {
-  std::string name;               // task name, e.g. "vigie-demo_gallery.1"
-  std::string service;            // service name, e.g. "vigie-demo_gallery"
+  std::string name;     // task name, e.g. "vigie-demo_gallery.1"
+  std::string service;  // service name, e.g. "vigie-demo_gallery"
   int slot = 1;
   std::vector<std::string> args;  // after the binary path
   std::string log_path;           // stdout+stderr of the child

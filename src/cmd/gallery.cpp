@@ -1,10 +1,11 @@
 // `vigie gallery`: the demo application (an image gallery) and `vigie gallery seed`.
+#include "gallery/gallery.h"
+
 #include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "cmd/command.h"
 #include "core/log.h"
-#include "gallery/gallery.h"
 #include "gallery/gallery_metrics.h"
 #include "gallery/http_api.h"
 #include "instrument/http_metrics.h"
@@ -104,7 +105,8 @@ int Serve(GalleryFlags& f) {
     return kExitError;
   }
   log::Info("gallery listening", {{"addresses", (*server)->addresses().front()},
-                                  {"data", f.opts.data_dir}, {"workers", f.opts.workers}});
+                                  {"data", f.opts.data_dir},
+                                  {"workers", f.opts.workers}});
   net::WaitForShutdownSignal();
   log::Info("gallery shutting down");
   (*server)->Shutdown();
@@ -132,8 +134,7 @@ RunFn AddGalleryCommand(CLI::App& root) {
       ->capture_default_str();
   sub->add_option("--thumb-cache-mb", flags->thumb_cache_mb, "In-memory thumbnail cache size")
       ->capture_default_str();
-  sub->add_flag("--reuse-port", flags->reuse_port,
-                "SO_REUSEPORT: several replicas share one port");
+  sub->add_flag("--reuse-port", flags->reuse_port, "SO_REUSEPORT: several replicas share one port");
   sub->add_option("--seed-if-empty", flags->seed_if_empty,
                   "Generate this many images when the gallery is empty");
   auto* seed = sub->add_subcommand("seed", "generate N distinct images procedurally (libvips)");

@@ -84,7 +84,8 @@ int Run(LoadFlags& f) {
   Labels consts = f.instance.empty() ? Labels{} : Labels{{"load_instance", f.instance}};
   LoadMetrics m;
   auto req = registry.RegisterCounter({.name = "vigie_load_requests_total",
-                                       .help = "Requests sent by emulated users, by step and HTTP status (code=\"error\" when no response).",
+                                       .help = "Requests sent by emulated users, by step and HTTP "
+                                               "status (code=\"error\" when no response).",
                                        .label_names = {"step", "code"},
                                        .const_labels = consts});
   auto hist = registry.RegisterHistogram({.name = "vigie_load_request_duration_seconds",
@@ -99,9 +100,11 @@ int Run(LoadFlags& f) {
   m.requests = *req;
   m.duration = *hist;
   auto observer = [m](const std::string& step, int status, load::ErrorKind kind, double secs) {
-    m.requests->WithLabelValues({step, kind == load::ErrorKind::kNone || kind == load::ErrorKind::kHttpStatus
-                                           ? std::to_string(status)
-                                           : std::string("error")})
+    m.requests
+        ->WithLabelValues(
+            {step, kind == load::ErrorKind::kNone || kind == load::ErrorKind::kHttpStatus
+                       ? std::to_string(status)
+                       : std::string("error")})
         .Inc();
     if (status) m.duration->WithLabelValues({step}).Observe(secs);
   };
@@ -111,11 +114,18 @@ int Run(LoadFlags& f) {
     return kExitUsage;
   }
   load::Runner* r = runner->get();
-  (void)registry.RegisterCallbackGauge({.name = "vigie_load_active_users", .help = "Emulated users (or open-model journeys) running now.", .const_labels = consts},
-                                       [r] { return static_cast<double>(r->active_users()); });
-  (void)registry.RegisterCallbackGauge({.name = "vigie_load_target_users", .help = "Users asked for (closed model).", .const_labels = consts},
+  (void)registry.RegisterCallbackGauge(
+      {.name = "vigie_load_active_users",
+       .help = "Emulated users (or open-model journeys) running now.",
+       .const_labels = consts},
+      [r] { return static_cast<double>(r->active_users()); });
+  (void)registry.RegisterCallbackGauge({.name = "vigie_load_target_users",
+                                        .help = "Users asked for (closed model).",
+                                        .const_labels = consts},
                                        [r] { return static_cast<double>(r->target_users()); });
-  (void)registry.RegisterCallbackGauge({.name = "vigie_load_target_rate", .help = "Arrivals per second asked for (open model).", .const_labels = consts},
+  (void)registry.RegisterCallbackGauge({.name = "vigie_load_target_rate",
+                                        .help = "Arrivals per second asked for (open model).",
+                                        .const_labels = consts},
                                        [r] { return r->target_rate(); });
 
   std::unique_ptr<net::HttpServer> server;
@@ -135,8 +145,8 @@ int Run(LoadFlags& f) {
       res.Set(200, std::move(out.body), out.content_type);
     });
     auto users_json = [r] {
-      return nlohmann::json{{"users", r->target_users()}, {"active", r->active_users()},
-                            {"rate", r->target_rate()}}
+      return nlohmann::json{
+          {"users", r->target_users()}, {"active", r->active_users()}, {"rate", r->target_rate()}}
           .dump();
     };
     server->router().Get("/users", [users_json](const net::Request&, net::Response& res) {
@@ -224,15 +234,19 @@ RunFn AddLoadCommand(CLI::App& root) {
   sub->add_option("--target", f->opts.target, "Base URL of the service")->capture_default_str();
   sub->add_option("--users", f->opts.users, "Emulated users (closed model)")->capture_default_str();
   sub->add_option("--rate", f->opts.rate, "Journeys started per second (open model)");
-  sub->add_option("--stage", f->stages, "Ramp stage DURATION:TARGET (users, or rate with --rate); repeatable");
+  sub->add_option("--stage", f->stages,
+                  "Ramp stage DURATION:TARGET (users, or rate with --rate); repeatable");
   sub->add_option("--duration", f->duration, "Run time (0: until Ctrl-C; default: sum of stages)")
       ->capture_default_str();
   sub->add_option("--timeout", f->timeout, "Per-request timeout")->capture_default_str();
-  sub->add_option("--scenario", f->scenario_file, "YAML file of journeys (default: gallery browsing)");
-  sub->add_flag("--raw", f->raw, "Request the target URL back to back with no think time (benchmarks)");
+  sub->add_option("--scenario", f->scenario_file,
+                  "YAML file of journeys (default: gallery browsing)");
+  sub->add_flag("--raw", f->raw,
+                "Request the target URL back to back with no think time (benchmarks)");
   sub->add_option("--out", f->out_file, "Write the summary as JSON to this file");
   sub->add_option("--web.listen-address", f->listen, "Serve /metrics and the /users control here");
-  sub->add_option("--instance", f->instance, "Value of the load_instance label on this replica's metrics");
+  sub->add_option("--instance", f->instance,
+                  "Value of the load_instance label on this replica's metrics");
   sub->add_option("--seed", f->opts.seed, "Random seed")->capture_default_str();
   sub->add_flag("--quiet", f->quiet, "No progress output");
   return [f] { return Run(*f); };

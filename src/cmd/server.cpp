@@ -166,7 +166,10 @@ api::TsdbStatus ComputeTsdbStatus(tsdb::DB& db) {
     uint64_t bytes = 0;
     for (const auto& [value, count] : values) {
       if (name == kMetricNameLabel) by_metric.push_back({value, count});
-      pair_counts.push_back({name + "=" + value, count});
+      std::string pair = name;
+      pair += '=';
+      pair += value;
+      pair_counts.push_back({std::move(pair), count});
       bytes += value.size() * count;
     }
     memory.push_back({name, bytes});
@@ -282,8 +285,9 @@ int Serve(const ServerFlags& f) {
                "goversion from which prometheus was built, and the goos and goarch for the build.",
        .label_names = {"branch", "goarch", "goos", "goversion", "revision", "tags", "version"}});
   if (build_info.ok()) {
+    constexpr const char* kCompiler = "g++ " __VERSION__;
     (*build_info)
-        ->WithLabelValues({"", "amd64", "linux", "g++ " __VERSION__, "", "", kServerVersion})
+        ->WithLabelValues({"", "amd64", "linux", kCompiler, "", "", kServerVersion})
         .Set(1);
   }
   auto reload_ok = registry.RegisterGauge(

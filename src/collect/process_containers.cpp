@@ -58,8 +58,9 @@ class ProcessContainersCollector final : public Collector {
                        "Cumulative user cpu time consumed in seconds.");
     FamilyBuilder sys("container_cpu_system_seconds_total", MetricType::kCounter,
                       "Cumulative system cpu time consumed in seconds.");
-    FamilyBuilder usage("container_memory_usage_bytes", MetricType::kGauge,
-                        "Current memory usage in bytes, including all memory regardless of when it was accessed");
+    FamilyBuilder usage(
+        "container_memory_usage_bytes", MetricType::kGauge,
+        "Current memory usage in bytes, including all memory regardless of when it was accessed");
     FamilyBuilder ws("container_memory_working_set_bytes", MetricType::kGauge,
                      "Current working set in bytes.");
     FamilyBuilder rss("container_memory_rss", MetricType::kGauge, "Size of RSS in bytes.");
@@ -107,7 +108,8 @@ class ProcessContainersCollector final : public Collector {
 std::string ContainerLabelName(std::string_view docker_label) {
   std::string out = "container_label_";
   for (char ch : docker_label) {
-    bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_';
+    bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+              ch == '_';
     out += ok ? ch : '_';
   }
   return out;

@@ -19,15 +19,15 @@ namespace vigie::collect {
 
 struct ProcessContainer {
   pid_t pid = 0;
-  std::string id;     // cAdvisor's id label, e.g. "/vigie-demo/<64 hex>"
-  std::string name;   // container name
+  std::string id;    // cAdvisor's id label, e.g. "/vigie-demo/<64 hex>"
+  std::string name;  // container name
   std::string image;
   std::map<std::string, std::string> docker_labels;  // become container_label_<sanitised>
 };
 
 struct ProcessContainersOptions {
   std::string procfs = "/proc";
-  fs::FileSystem* fs = nullptr;  // null: the real file system
+  fs::FileSystem* fs = nullptr;                         // null: the real file system
   std::function<std::vector<ProcessContainer>()> list;  // called at each collection
 };
 

@@ -146,18 +146,18 @@ Result<ThumbResult> Gallery::Thumbnail(int64_t id, int size) {
   }
   auto original = fs::Real().ReadFile(ImagePath(rec->file_key));
   if (!original.ok()) return NotFound("no image with id " + std::to_string(id));
-  auto rendered = workers_
-                      ->Submit([&, size] {
-                        auto t0 = std::chrono::steady_clock::now();
-                        auto r = RenderThumbnail(*original, size);
-                        if (observers_.thumb_render) {
-                          observers_.thumb_render(std::chrono::duration<double>(
-                                                      std::chrono::steady_clock::now() - t0)
-                                                      .count());
-                        }
-                        return r;
-                      })
-                      .get();
+  auto rendered =
+      workers_
+          ->Submit([&, size] {
+            auto t0 = std::chrono::steady_clock::now();
+            auto r = RenderThumbnail(*original, size);
+            if (observers_.thumb_render) {
+              observers_.thumb_render(
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+            }
+            return r;
+          })
+          .get();
   if (!rendered.ok()) return std::move(rendered).error();
   auto value = std::make_shared<const std::string>(std::move(rendered).value());
   // The disk copy is a cache too: a failed write only costs a later re-render.
@@ -193,8 +193,8 @@ Status Gallery::Seed(int count, uint64_t first_seed) {
     int h = 240 + static_cast<int>(seed * 53 % 4) * 120;
     auto fmt = seed % 4 == 0 ? ImageFormat::kPng : ImageFormat::kJpeg;
     VIGIE_ASSIGN_OR_RETURN(auto bytes, GenerateImage(seed, w, h, fmt));
-    auto rec = Upload(bytes, "generated-" + std::to_string(seed) + "." +
-                                 std::string(ExtensionOf(fmt)));
+    auto rec =
+        Upload(bytes, "generated-" + std::to_string(seed) + "." + std::string(ExtensionOf(fmt)));
     if (!rec.ok()) return rec.error().Wrap("seeding image " + std::to_string(i + 1));
   }
   return OkStatus();

@@ -27,17 +27,17 @@ namespace vigie::gallery {
 
 struct GalleryOptions {
   std::string data_dir = "./gallery-data";
-  int workers = 4;                  // --workers: threads decoding uploads, rendering thumbnails
-  int db_pool = 4;                  // --db-pool: SQLite connections
+  int workers = 4;  // --workers: threads decoding uploads, rendering thumbnails
+  int db_pool = 4;  // --db-pool: SQLite connections
   size_t thumb_cache_bytes = 64ull << 20;  // --thumb-cache-mb
   size_t max_upload_bytes = 16ull << 20;   // --max-upload-mb
 };
 
 // Hooks for metrics; any may be empty.
 struct GalleryObservers {
-  DbObserver db;                                           // query time by operation
-  std::function<void(bool hit)> thumb_cache;               // memory cache hit or miss
-  std::function<void(double seconds)> thumb_render;        // render time
+  DbObserver db;                                     // query time by operation
+  std::function<void(bool hit)> thumb_cache;         // memory cache hit or miss
+  std::function<void(double seconds)> thumb_render;  // render time
 };
 
 struct ThumbResult {

@@ -7,12 +7,23 @@ std::string HtmlEscape(std::string_view s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -32,8 +43,8 @@ std::string RenderHomePage(const std::vector<ImageRecord>& images, int page, int
     std::string id = std::to_string(r.id);
     out += "<figure><a href=\"/images/" + id + "\"><img loading=\"lazy\" src=\"/images/" + id +
            "/thumb?size=200\" alt=\"" + HtmlEscape(r.name) + "\"></a><figcaption>" +
-           HtmlEscape(r.name) + " · " + std::to_string(r.width) + "×" +
-           std::to_string(r.height) + "</figcaption></figure>";
+           HtmlEscape(r.name) + " · " + std::to_string(r.width) + "×" + std::to_string(r.height) +
+           "</figcaption></figure>";
   }
   out += "</div><p>";
   if (page > 1) out += "<a href=\"/?page=" + std::to_string(page - 1) + "\">← newer</a> ";

@@ -20,11 +20,20 @@ void JsonError(net::Response& res, int status, std::string_view message) {
 void SendError(net::Response& res, const Error& e) {
   int status = 500;
   switch (e.code()) {
-    case ErrorCode::kNotFound: status = 404; break;
-    case ErrorCode::kResourceExhausted: status = 413; break;
-    case ErrorCode::kInvalidArgument: status = 400; break;
-    case ErrorCode::kUnavailable: status = 503; break;
-    default: break;
+    case ErrorCode::kNotFound:
+      status = 404;
+      break;
+    case ErrorCode::kResourceExhausted:
+      status = 413;
+      break;
+    case ErrorCode::kInvalidArgument:
+      status = 400;
+      break;
+    case ErrorCode::kUnavailable:
+      status = 503;
+      break;
+    default:
+      break;
   }
   JsonError(res, status, e.message());
 }
@@ -70,7 +79,8 @@ void Upload(const net::Request& req, net::Response& res, Gallery& g, GalleryMetr
   std::string_view ctype = req.Header("Content-Type");
   std::string_view bytes = req.body;
   std::string name = "upload";
-  if (ctype.substr(0, 19) == "multipart/form-data" || ctype.substr(0, 19) == "Multipart/Form-Data") {
+  if (ctype.substr(0, 19) == "multipart/form-data" ||
+      ctype.substr(0, 19) == "Multipart/Form-Data") {
     auto boundary = MultipartBoundary(ctype);
     if (!boundary.ok()) return JsonError(res, 400, boundary.error().message());
     auto parts = ParseMultipart(req.body, *boundary);
@@ -185,7 +195,8 @@ Result<ByteRange> ParseRange(std::string_view h, int64_t size) {
   } else if (!num(b, &r.last) || r.last < r.first) {
     return bad("malformed last byte position");
   }
-  if (r.first >= size) return Error(ErrorCode::kOutOfRange, "range starts past the end of the image");
+  if (r.first >= size)
+    return Error(ErrorCode::kOutOfRange, "range starts past the end of the image");
   r.last = std::min(r.last, size - 1);
   return r;
 }
@@ -224,9 +235,8 @@ void RegisterRoutes(net::Router& router, Gallery& g, GalleryMetrics* m) {
     if (!*rec) return JsonError(res, 404, "no image with id " + std::to_string(*id));
     res.Set(200, ToJson(**rec).dump(), net::kApplicationJson);
   });
-  router.Post("/api/images", [&g, m](const net::Request& req, net::Response& res) {
-    Upload(req, res, g, m);
-  });
+  router.Post("/api/images",
+              [&g, m](const net::Request& req, net::Response& res) { Upload(req, res, g, m); });
   router.Delete("/api/images/{id}", [&g](const net::Request& req, net::Response& res) {
     auto id = IdParam(req);
     if (!id.ok()) return SendError(res, id.error());
@@ -238,9 +248,8 @@ void RegisterRoutes(net::Router& router, Gallery& g, GalleryMetrics* m) {
   router.Get("/images/{id}", [&g, m](const net::Request& req, net::Response& res) {
     ServeOriginal(req, res, g, m);
   });
-  router.Get("/images/{id}/thumb", [&g, m](const net::Request& req, net::Response& res) {
-    ServeThumb(req, res, g, m);
-  });
+  router.Get("/images/{id}/thumb",
+             [&g, m](const net::Request& req, net::Response& res) { ServeThumb(req, res, g, m); });
 }
 
 }  // namespace vigie::gallery

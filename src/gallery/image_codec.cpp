@@ -1,12 +1,11 @@
 #include "gallery/image_codec.h"
 
-#include <vips/vips8>
-
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <mutex>
 #include <random>
+#include <vips/vips8>
 
 namespace vigie::gallery {
 
@@ -29,18 +28,24 @@ std::string VipsErrorText() {
 
 std::string_view ContentTypeOf(ImageFormat f) {
   switch (f) {
-    case ImageFormat::kJpeg: return "image/jpeg";
-    case ImageFormat::kPng: return "image/png";
-    case ImageFormat::kWebp: return "image/webp";
+    case ImageFormat::kJpeg:
+      return "image/jpeg";
+    case ImageFormat::kPng:
+      return "image/png";
+    case ImageFormat::kWebp:
+      return "image/webp";
   }
   return "application/octet-stream";
 }
 
 std::string_view ExtensionOf(ImageFormat f) {
   switch (f) {
-    case ImageFormat::kJpeg: return "jpg";
-    case ImageFormat::kPng: return "png";
-    case ImageFormat::kWebp: return "webp";
+    case ImageFormat::kJpeg:
+      return "jpg";
+    case ImageFormat::kPng:
+      return "png";
+    case ImageFormat::kWebp:
+      return "webp";
   }
   return "bin";
 }
@@ -136,16 +141,22 @@ Result<std::string> GenerateImage(uint64_t seed, int width, int height, ImageFor
       }
     }
   }
-  VipsImage* img = vips_image_new_from_memory(pixels.data(), pixels.size(), width, height, 3,
-                                              VIPS_FORMAT_UCHAR);
+  VipsImage* img =
+      vips_image_new_from_memory(pixels.data(), pixels.size(), width, height, 3, VIPS_FORMAT_UCHAR);
   if (!img) return Internal("cannot build an image: " + VipsErrorText());
   void* buf = nullptr;
   size_t len = 0;
   int rc;
   switch (format) {
-    case ImageFormat::kPng: rc = vips_pngsave_buffer(img, &buf, &len, "compression", 3, NULL); break;
-    case ImageFormat::kWebp: rc = vips_webpsave_buffer(img, &buf, &len, "Q", 80, NULL); break;
-    default: rc = vips_jpegsave_buffer(img, &buf, &len, "Q", 85, NULL); break;
+    case ImageFormat::kPng:
+      rc = vips_pngsave_buffer(img, &buf, &len, "compression", 3, NULL);
+      break;
+    case ImageFormat::kWebp:
+      rc = vips_webpsave_buffer(img, &buf, &len, "Q", 80, NULL);
+      break;
+    default:
+      rc = vips_jpegsave_buffer(img, &buf, &len, "Q", 85, NULL);
+      break;
   }
   g_object_unref(img);
   if (rc != 0) return Internal("cannot encode a generated image: " + VipsErrorText());

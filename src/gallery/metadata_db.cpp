@@ -23,15 +23,17 @@ CREATE TABLE IF NOT EXISTS images (
 
 Error DbError(sqlite3* db, std::string_view what) {
   int code = sqlite3_errcode(db);
-  ErrorCode ec = (code == SQLITE_BUSY || code == SQLITE_LOCKED) ? ErrorCode::kUnavailable
-                                                                 : ErrorCode::kIo;
+  ErrorCode ec =
+      (code == SQLITE_BUSY || code == SQLITE_LOCKED) ? ErrorCode::kUnavailable : ErrorCode::kIo;
   return Error(ec, std::string("sqlite ") + std::string(what) + ": " + sqlite3_errmsg(db));
 }
 
 // A prepared statement finalized on scope exit.
 class Stmt {
  public:
-  Stmt(sqlite3* db, const char* sql) : db_(db) { rc_ = sqlite3_prepare_v2(db, sql, -1, &s_, nullptr); }
+  Stmt(sqlite3* db, const char* sql) : db_(db) {
+    rc_ = sqlite3_prepare_v2(db, sql, -1, &s_, nullptr);
+  }
   ~Stmt() { sqlite3_finalize(s_); }
   Stmt(const Stmt&) = delete;
   bool ok() const { return rc_ == SQLITE_OK; }
@@ -68,7 +70,8 @@ class MetadataDb::Lease {
       : db_(db), op_(op), conn_(conn), start_(std::chrono::steady_clock::now()) {}
   ~Lease() {
     if (db_->observer_) {
-      db_->observer_(op_, std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
+      db_->observer_(
+          op_, std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
     }
     db_->Release(conn_);
   }
@@ -88,9 +91,9 @@ Result<std::unique_ptr<MetadataDb>> MetadataDb::Open(const std::string& path, in
   out->observer_ = std::move(observer);
   for (int i = 0; i < pool_size; ++i) {
     sqlite3* db = nullptr;
-    int rc = sqlite3_open_v2(path.c_str(), &db,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             nullptr);
+    int rc =
+        sqlite3_open_v2(path.c_str(), &db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
       std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
       sqlite3_close(db);
@@ -101,8 +104,8 @@ Result<std::unique_ptr<MetadataDb>> MetadataDb::Open(const std::string& path, in
     // Several processes share the file: wait for locks rather than fail; WAL lets readers run
     // beside one writer; synchronous=FULL makes a committed insert durable.
     sqlite3_busy_timeout(db, 10000);
-    for (const char* pragma : {"PRAGMA journal_mode=WAL;", "PRAGMA synchronous=FULL;",
-                               "PRAGMA foreign_keys=ON;"}) {
+    for (const char* pragma :
+         {"PRAGMA journal_mode=WAL;", "PRAGMA synchronous=FULL;", "PRAGMA foreign_keys=ON;"}) {
       if (sqlite3_exec(db, pragma, nullptr, nullptr, nullptr) != SQLITE_OK) {
         return DbError(db, pragma);
       }
@@ -168,7 +171,8 @@ Result<std::optional<ImageRecord>> MetadataDb::Get(int64_t id) {
 Result<std::vector<ImageRecord>> MetadataDb::List(int page, int limit) {
   VIGIE_ASSIGN_OR_RETURN(sqlite3 * conn, Acquire());
   Lease lease(this, "list", conn);
-  std::string sql = std::string("SELECT ") + kColumns + " FROM images ORDER BY id DESC LIMIT ? OFFSET ?";
+  std::string sql =
+      std::string("SELECT ") + kColumns + " FROM images ORDER BY id DESC LIMIT ? OFFSET ?";
   Stmt s(conn, sql.c_str());
   if (!s.ok()) return DbError(conn, "prepare list");
   sqlite3_bind_int(s.get(), 1, limit);

@@ -87,7 +87,8 @@ uint64_t LatencyHistogram::Quantile(double q) const {
   uint64_t total = count();
   if (total == 0) return 0;
   q = std::clamp(q, 0.0, 1.0);
-  uint64_t rank = std::max<uint64_t>(1, static_cast<uint64_t>(std::ceil(q * static_cast<double>(total))));
+  uint64_t rank =
+      std::max<uint64_t>(1, static_cast<uint64_t>(std::ceil(q * static_cast<double>(total))));
   uint64_t seen = 0;
   for (int i = 0; i < kBuckets; ++i) {
     seen += buckets_[i].load(std::memory_order_relaxed);

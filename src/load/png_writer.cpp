@@ -17,8 +17,8 @@ void Chunk(std::string* out, const char* type, const std::string& data) {
   Be32(out, static_cast<uint32_t>(data.size()));
   std::string td = std::string(type, 4) + data;
   out->append(td);
-  Be32(out, static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(td.data()),
-                                         static_cast<uInt>(td.size()))));
+  Be32(out, static_cast<uint32_t>(
+                crc32(0, reinterpret_cast<const Bytef*>(td.data()), static_cast<uInt>(td.size()))));
 }
 
 }  // namespace
@@ -29,7 +29,8 @@ std::string MakePng(uint64_t seed, int width, int height) {
   std::vector<unsigned char> raw;
   raw.reserve(static_cast<size_t>(height) * (1 + width * 3));
   const int stripe = 4 + static_cast<int>(rng() % 16);
-  const unsigned char base[3] = {static_cast<unsigned char>(rng()), static_cast<unsigned char>(rng()),
+  const unsigned char base[3] = {static_cast<unsigned char>(rng()),
+                                 static_cast<unsigned char>(rng()),
                                  static_cast<unsigned char>(rng())};
   for (int y = 0; y < height; ++y) {
     raw.push_back(0);
@@ -42,7 +43,8 @@ std::string MakePng(uint64_t seed, int width, int height) {
   }
   uLongf zlen = compressBound(static_cast<uLong>(raw.size()));
   std::string z(zlen, '\0');
-  compress2(reinterpret_cast<Bytef*>(z.data()), &zlen, raw.data(), static_cast<uLong>(raw.size()), 6);
+  compress2(reinterpret_cast<Bytef*>(z.data()), &zlen, raw.data(), static_cast<uLong>(raw.size()),
+            6);
   z.resize(zlen);
 
   std::string png = "\x89PNG\r\n\x1a\n";

@@ -16,9 +16,10 @@ std::string ProgressLine(const Runner& r, uint64_t prev_requests, double interva
   const auto& t = r.stats().total();
   uint64_t n = t.requests.load();
   double rps = interval_s > 0 ? static_cast<double>(n - prev_requests) / interval_s : 0;
-  std::string who = r.options().rate > 0
-                        ? fmt::format("rate {:.1f}/s  in-flight {}", r.target_rate(), r.active_users())
-                        : fmt::format("users {}/{}", r.active_users(), r.target_users());
+  std::string who =
+      r.options().rate > 0
+          ? fmt::format("rate {:.1f}/s  in-flight {}", r.target_rate(), r.active_users())
+          : fmt::format("users {}/{}", r.active_users(), r.target_users());
   return fmt::format("{:6.1f}s  {}  req/s {:8.1f}  p99 {:>8}  errors {}", r.elapsed_seconds(), who,
                      rps, FormatMicros(t.latency.Quantile(0.99)), t.errors());
 }
@@ -34,7 +35,8 @@ std::string ErrorsText(const StepStats& s) {
   add("connect", s.connect_errors.load());
   add("timeout", s.timeouts.load());
   add("other", s.other_errors.load());
-  for (int code = 400; code < 600; ++code) add(fmt::format("http {}", code).c_str(), s.statuses[code].load());
+  for (int code = 400; code < 600; ++code)
+    add(fmt::format("http {}", code).c_str(), s.statuses[code].load());
   return out.empty() ? "-" : out;
 }
 }  // namespace
@@ -64,18 +66,22 @@ std::string SummaryJson(const Runner& r) {
     for (int c = 100; c < 600; ++c) {
       if (uint64_t n = s.statuses[c].load()) codes[std::to_string(c)] = n;
     }
-    return nlohmann::json{
-        {"name", s.name},
-        {"requests", s.requests.load()},
-        {"requests_per_second", static_cast<double>(s.requests.load()) / secs},
-        {"latency_seconds",
-         {{"p50", h.Quantile(0.5) / 1e6}, {"p90", h.Quantile(0.9) / 1e6},
-          {"p99", h.Quantile(0.99) / 1e6}, {"p999", h.Quantile(0.999) / 1e6},
-          {"max", h.max() / 1e6}, {"mean", h.mean() / 1e6}}},
-        {"errors",
-         {{"connect", s.connect_errors.load()}, {"timeout", s.timeouts.load()},
-          {"other", s.other_errors.load()}, {"http", s.http_errors()}}},
-        {"status_codes", codes}};
+    return nlohmann::json{{"name", s.name},
+                          {"requests", s.requests.load()},
+                          {"requests_per_second", static_cast<double>(s.requests.load()) / secs},
+                          {"latency_seconds",
+                           {{"p50", h.Quantile(0.5) / 1e6},
+                            {"p90", h.Quantile(0.9) / 1e6},
+                            {"p99", h.Quantile(0.99) / 1e6},
+                            {"p999", h.Quantile(0.999) / 1e6},
+                            {"max", h.max() / 1e6},
+                            {"mean", h.mean() / 1e6}}},
+                          {"errors",
+                           {{"connect", s.connect_errors.load()},
+                            {"timeout", s.timeouts.load()},
+                            {"other", s.other_errors.load()},
+                            {"http", s.http_errors()}}},
+                          {"status_codes", codes}};
   };
   nlohmann::json steps = nlohmann::json::array();
   for (const auto& s : r.stats().steps()) steps.push_back(step(*s));

@@ -17,7 +17,8 @@ using Clock = std::chrono::steady_clock;
 Result<Stage> ParseStage(std::string_view s) {
   auto colon = s.rfind(':');
   if (colon == std::string_view::npos) {
-    return InvalidArgument("stage \"" + std::string(s) + "\" must look like 30s:10 (duration:target)");
+    return InvalidArgument("stage \"" + std::string(s) +
+                           "\" must look like 30s:10 (duration:target)");
   }
   auto d = ParseDuration(s.substr(0, colon));
   if (!d.ok()) return d.error().Wrap("stage \"" + std::string(s) + "\"");
@@ -74,8 +75,10 @@ Result<std::unique_ptr<Runner>> Runner::Create(LoadOptions o, RequestObserver ob
   r->target_rate_ = r->options_.rate;
   if (!r->options_.stages.empty()) {
     // Stages start from zero and ramp.
-    if (r->options_.rate > 0) r->target_rate_ = 0;
-    else r->target_users_ = 0;
+    if (r->options_.rate > 0)
+      r->target_rate_ = 0;
+    else
+      r->target_users_ = 0;
   }
   return r;
 }
@@ -112,12 +115,16 @@ void Runner::StageLoop() {
                     std::chrono::duration<double>(st.duration);
       if (frac >= 1) break;
       double v = from + (st.target - from) * frac;
-      if (open) SetRate(v);
-      else SetUsers(static_cast<int>(std::lround(v)));
+      if (open)
+        SetRate(v);
+      else
+        SetUsers(static_cast<int>(std::lround(v)));
       if (!SleepFor(std::chrono::milliseconds(100))) break;
     }
-    if (open) SetRate(st.target);
-    else SetUsers(static_cast<int>(std::lround(st.target)));
+    if (open)
+      SetRate(st.target);
+    else
+      SetUsers(static_cast<int>(std::lround(st.target)));
     from = st.target;
   }
   if (options_.duration.count() > 0) {
@@ -264,9 +271,14 @@ void Runner::RunJourney(UserContext& user, Clock::time_point scheduled) {
       int status = 0;
       if (!resp.ok()) {
         switch (resp.error().code()) {
-          case ErrorCode::kUnavailable: kind = ErrorKind::kConnect; break;
-          case ErrorCode::kTimeout: kind = ErrorKind::kTimeout; break;
-          default: kind = ErrorKind::kOther;
+          case ErrorCode::kUnavailable:
+            kind = ErrorKind::kConnect;
+            break;
+          case ErrorCode::kTimeout:
+            kind = ErrorKind::kTimeout;
+            break;
+          default:
+            kind = ErrorKind::kOther;
         }
       } else {
         status = resp->status;

@@ -103,7 +103,7 @@ class Runner {
   };
   std::vector<Worker> workers_;  // GUARDED_BY(mu_)
   std::vector<bool> live_;       // GUARDED_BY(mu_): closed-model user indices running
-  std::thread control_;               // stages and the end of the run
+  std::thread control_;          // stages and the end of the run
   std::thread arrivals_;
 };
 

@@ -20,10 +20,8 @@ Scenario DefaultGalleryScenario() {
   j.steps.push_back({.name = "list",
                      .path = "/api/images?page=1&limit=24",
                      .captures = {{.var = "id", .json_path = "images[*].id"}}});
-  j.steps.push_back({.name = "thumb",
-                     .path = "/images/${id}/thumb?size=200",
-                     .repeat_min = 3,
-                     .repeat_max = 8});
+  j.steps.push_back(
+      {.name = "thumb", .path = "/images/${id}/thumb?size=200", .repeat_min = 3, .repeat_max = 8});
   j.steps.push_back({.name = "original", .path = "/images/${id}"});
   j.steps.push_back({.name = "upload",
                      .method = "POST",
@@ -106,7 +104,8 @@ Result<Step> ParseStep(const YAML::Node& n) {
           cap.regex = spec.substr(6);
           RE2 re(cap.regex);
           if (!re.ok()) return Bad(c.second, "invalid regex: " + re.error());
-          if (re.NumberOfCapturingGroups() < 1) return Bad(c.second, "regex needs a capturing group");
+          if (re.NumberOfCapturingGroups() < 1)
+            return Bad(c.second, "regex needs a capturing group");
         } else {
           cap.json_path = spec;
         }
@@ -197,7 +196,8 @@ Result<std::string> Expand(std::string_view t, const Vars& vars, std::mt19937_64
     }
     out.append(t.substr(i, start - i));
     size_t end = t.find('}', start);
-    if (end == std::string_view::npos) return InvalidArgument("unterminated ${ in \"" + std::string(t) + "\"");
+    if (end == std::string_view::npos)
+      return InvalidArgument("unterminated ${ in \"" + std::string(t) + "\"");
     std::string name(t.substr(start + 2, end - start - 2));
     auto it = vars.find(name);
     if (it == vars.end() || it->second.empty()) {
@@ -217,7 +217,8 @@ Result<std::vector<std::string>> JsonCapture(std::string_view body, std::string_
   size_t i = 0;
   while (i < path.size()) {
     size_t dot = path.find('.', i);
-    std::string_view seg = path.substr(i, dot == std::string_view::npos ? std::string_view::npos : dot - i);
+    std::string_view seg =
+        path.substr(i, dot == std::string_view::npos ? std::string_view::npos : dot - i);
     i = dot == std::string_view::npos ? path.size() : dot + 1;
     std::string key(seg.substr(0, seg.find('[')));
     std::vector<const nlohmann::json*> next;

@@ -28,11 +28,18 @@ void Stats::Record(size_t step, ErrorKind kind, int status, uint64_t micros) {
   for (StepStats* s : {steps_[step].get(), &total_}) {
     s->requests.fetch_add(1, std::memory_order_relaxed);
     switch (kind) {
-      case ErrorKind::kConnect: s->connect_errors.fetch_add(1, std::memory_order_relaxed); break;
-      case ErrorKind::kTimeout: s->timeouts.fetch_add(1, std::memory_order_relaxed); break;
-      case ErrorKind::kOther: s->other_errors.fetch_add(1, std::memory_order_relaxed); break;
+      case ErrorKind::kConnect:
+        s->connect_errors.fetch_add(1, std::memory_order_relaxed);
+        break;
+      case ErrorKind::kTimeout:
+        s->timeouts.fetch_add(1, std::memory_order_relaxed);
+        break;
+      case ErrorKind::kOther:
+        s->other_errors.fetch_add(1, std::memory_order_relaxed);
+        break;
       default:
-        if (status >= 100 && status < 600) s->statuses[status].fetch_add(1, std::memory_order_relaxed);
+        if (status >= 100 && status < 600)
+          s->statuses[status].fetch_add(1, std::memory_order_relaxed);
         s->latency.Record(micros);
     }
   }

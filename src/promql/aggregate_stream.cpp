@@ -24,7 +24,7 @@ struct Cell {
 
 struct GroupState {
   LabelsRef labels = nullptr;
-  std::vector<Cell> cells;                 // by step
+  std::vector<Cell> cells;                  // by step
   std::vector<std::vector<ISample>> heaps;  // by step (topk/bottomk)
 };
 
@@ -178,7 +178,8 @@ std::optional<IMatrix> Evaluator::EvalAggregateStreaming(const parser::Aggregate
     for (const GroupState& gs : groups) {
       ISeries o{gs.labels, {}};
       for (int64_t i = 0; i < steps; ++i) {
-        if (gs.cells[i].present) o.points.push_back({start_ + i * interval_, CellValue(op, gs.cells[i])});
+        if (gs.cells[i].present)
+          o.points.push_back({start_ + i * interval_, CellValue(op, gs.cells[i])});
       }
       total += static_cast<int64_t>(o.points.size());
       if (!o.points.empty()) out.push_back(std::move(o));

@@ -145,9 +145,8 @@ struct VectorBinopState {
       if (rhs_stamp[sig] == gen) {
         const ISample& dup = (*rhs)[rhs_index[sig]];
         ThrowExec("found duplicate series for the match group " + GoLabelsString(rs.aux->labels) +
-                  " on the " + (swapped ? "left" : "right") +
-                  " hand-side of the operation: [" + GoLabelsString(rs.metric->labels) + ", " +
-                  GoLabelsString(dup.metric->labels) +
+                  " on the " + (swapped ? "left" : "right") + " hand-side of the operation: [" +
+                  GoLabelsString(rs.metric->labels) + ", " + GoLabelsString(dup.metric->labels) +
                   "];many-to-many matching not allowed: matching labels must be unique on one "
                   "side");
       }
@@ -250,9 +249,8 @@ IMatrix Evaluator::EvalBinary(const parser::BinaryExpr& b) {
 
   if (lt == ValueType::kScalar && rt == ValueType::kScalar) {
     return RangeEval(exprs, nullptr, [ctx, op](StepArgs& a, IVector& out) {
-      out.push_back(
-          {ctx->pool.Empty(), ScalarBinop(op, FirstValue(a.vecs[0]), FirstValue(a.vecs[1])), 0,
-           nullptr});
+      out.push_back({ctx->pool.Empty(),
+                     ScalarBinop(op, FirstValue(a.vecs[0]), FirstValue(a.vecs[1])), 0, nullptr});
     });
   }
 

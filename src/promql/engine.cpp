@@ -85,11 +85,10 @@ Engine::Engine(EngineOptions opts, instrument::Registry* registry)
       {.name = "prometheus_engine_queries_concurrent_max",
        .help = "The max number of concurrent queries."},
       [n = opts_.max_concurrency] { return static_cast<double>(n); });
-  if (auto h = registry->RegisterHistogram(
-          {.name = "prometheus_engine_query_duration_seconds",
-           .help = "Query timings",
-           .label_names = {"slice"}},
-          instrument::ExponentialBuckets(0.0001, 4, 10));
+  if (auto h = registry->RegisterHistogram({.name = "prometheus_engine_query_duration_seconds",
+                                            .help = "Query timings",
+                                            .label_names = {"slice"}},
+                                           instrument::ExponentialBuckets(0.0001, 4, 10));
       h.ok()) {
     metrics_->queue_time = &(*h)->WithLabelValues({"queue_time"});
     metrics_->inner_eval = &(*h)->WithLabelValues({"inner_eval"});
@@ -192,8 +191,8 @@ Matrix ToMatrix(IMatrix&& m, internal::LabelsPool& pool) {
 }  // namespace
 
 Result<QueryResult> Engine::Exec(storage::Queryable& queryable, const parser::Expr& expr,
-                                 TimestampMs start, TimestampMs end, DurationMs step,
-                                 bool instant, const QueryOptions& qopts) {
+                                 TimestampMs start, TimestampMs end, DurationMs step, bool instant,
+                                 const QueryOptions& qopts) {
   const int64_t t0 = MonotonicNs();
   const int64_t deadline_ns = t0 + opts_.timeout * 1'000'000;
   if (metrics_->queries) metrics_->queries->Inc();
@@ -201,9 +200,8 @@ Result<QueryResult> Engine::Exec(storage::Queryable& queryable, const parser::Ex
     std::unique_lock lk(mu_);
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(opts_.timeout);
     const int limit = std::max(1, opts_.max_concurrency);
-    bool got = slot_free_.wait_until(lk, deadline, [&] {
-      return running_ < limit || (qopts.cancel && qopts.cancel->load());
-    });
+    bool got = slot_free_.wait_until(
+        lk, deadline, [&] { return running_ < limit || (qopts.cancel && qopts.cancel->load()); });
     if (!got || (qopts.cancel && qopts.cancel->load())) {
       if (metrics_->queries) metrics_->queries->Dec();
       if (got) return Error(ErrorCode::kCanceled, "query was canceled in query queue");
@@ -226,8 +224,8 @@ Result<QueryResult> Engine::Exec(storage::Queryable& queryable, const parser::Ex
   if (metrics_->queue_time) metrics_->queue_time->Observe((t_queued - t0) / 1e9);
 
   parser::ExprPtr e = parser::PreprocessExpr(parser::Clone(expr), start, end);
-  const DurationMs lookback = qopts.lookback_delta > 0 ? qopts.lookback_delta
-                                                       : opts_.lookback_delta;
+  const DurationMs lookback =
+      qopts.lookback_delta > 0 ? qopts.lookback_delta : opts_.lookback_delta;
   auto [mint, maxt] = FindMinMaxTime(*e, start, end, lookback);
   auto querier = queryable.NewQuerier(mint, maxt);
   if (!querier.ok()) {
@@ -272,9 +270,8 @@ Result<QueryResult> Engine::Exec(storage::Queryable& queryable, const parser::Ex
               break;
             }
             case parser::ValueType::kScalar:
-              result.value = Scalar{start, m.empty() || m[0].points.empty()
-                                               ? std::nan("")
-                                               : m[0].points[0].v};
+              result.value =
+                  Scalar{start, m.empty() || m[0].points.empty() ? std::nan("") : m[0].points[0].v};
               break;
             default:
               result.value = ToMatrix(std::move(m), ctx.pool);

@@ -266,7 +266,8 @@ IMatrix Evaluator::EvalAggregate(const parser::AggregateExpr& agg) {
     if (const auto* s = p.As<parser::StringLiteral>()) {
       StepFn fn = MakeAggregation(agg, grouping, s->value, ctx_);
       const Expr* exprs[] = {agg.expr.get()};
-      return RangeEval(exprs, [&prep](size_t, LabelsRef m) { return prep(0, m); }, fn);
+      return RangeEval(
+          exprs, [&prep](size_t, LabelsRef m) { return prep(0, m); }, fn);
     }
   }
   StepFn fn = MakeAggregation(agg, grouping, "", ctx_);

@@ -79,8 +79,8 @@ struct QueryContext {
   // Throws a timeout or cancellation error when due.
   void CheckDone();
   // Selects (once per selector node) the series of `vs`.
-  const SelectedSeries& Select(const parser::VectorSelector& vs, TimestampMs mint,
-                               TimestampMs maxt, DurationMs range);
+  const SelectedSeries& Select(const parser::VectorSelector& vs, TimestampMs mint, TimestampMs maxt,
+                               DurationMs range);
   // Reads the samples of `s` in [mint, maxt] (stale markers included) into `out`.
   void LoadSamples(const storage::Series& s, TimestampMs mint, TimestampMs maxt,
                    std::vector<Point>* out);

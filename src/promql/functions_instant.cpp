@@ -51,8 +51,8 @@ struct Civil {
   int month;  // 1..12
   int day;    // 1..31
   int hour, minute;
-  int weekday;   // 0 = Sunday
-  int yearday;   // 1..366
+  int weekday;  // 0 = Sunday
+  int yearday;  // 1..366
 };
 
 bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
@@ -240,8 +240,8 @@ StepFn MakeInstantFunction(const parser::Call& call, QueryContext& ctx) {
       // The argument is not a selector here, so its samples are stamped with the step time.
       return [&ctx](StepArgs& a, IVector& out) {
         for (const ISample& s : a.vecs[0]) {
-          out.push_back({ctx.pool.DropMetricName(s.metric), static_cast<double>(s.t) / 1000, 0,
-                         nullptr});
+          out.push_back(
+              {ctx.pool.DropMetricName(s.metric), static_cast<double>(s.t) / 1000, 0, nullptr});
         }
       };
     case FunctionId::kClamp:
@@ -249,8 +249,8 @@ StepFn MakeInstantFunction(const parser::Call& call, QueryContext& ctx) {
         const double min = Scalar(a, 1), max = Scalar(a, 2);
         if (max < min) return;
         for (const ISample& s : a.vecs[0]) {
-          out.push_back({ctx.pool.DropMetricName(s.metric), GoMax(min, GoMin(max, s.v)), 0,
-                         nullptr});
+          out.push_back(
+              {ctx.pool.DropMetricName(s.metric), GoMax(min, GoMin(max, s.v)), 0, nullptr});
         }
       };
     case FunctionId::kClampMax:
@@ -313,7 +313,8 @@ StepFn MakeInstantFunction(const parser::Call& call, QueryContext& ctx) {
     case FunctionId::kDayOfYear:
       return DateFunction(call, ctx, [](const Civil& c) { return double(c.yearday); });
     case FunctionId::kDaysInMonth:
-      return DateFunction(call, ctx, [](const Civil& c) { return double(DaysIn(c.year, c.month)); });
+      return DateFunction(call, ctx,
+                          [](const Civil& c) { return double(DaysIn(c.year, c.month)); });
     case FunctionId::kHour:
       return DateFunction(call, ctx, [](const Civil& c) { return double(c.hour); });
     case FunctionId::kMinute:

@@ -98,7 +98,8 @@ struct LabelReplaceState {
                   RE2::UNANCHORED, pieces.data(), n)) {
       std::vector<std::string_view> groups(n);
       for (int i = 0; i < n; ++i) {
-        if (pieces[i].data() != nullptr) groups[i] = std::string_view(pieces[i].data(), pieces[i].size());
+        if (pieces[i].data() != nullptr)
+          groups[i] = std::string_view(pieces[i].data(), pieces[i].size());
       }
       std::string res = Expand(repl, groups, names);
       LabelsBuilder b(m->labels);

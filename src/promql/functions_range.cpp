@@ -1,7 +1,7 @@
 // Functions over a range-vector window: rate/increase/delta with Prometheus's extrapolation,
 // irate/idelta, deriv/predict_linear, holt_winters, changes/resets and the *_over_time family.
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include "promql/functions_eval.h"
@@ -59,8 +59,7 @@ std::optional<double> InstantValue(std::span<const Point> pts, bool is_rate) {
 
 // Least squares fit of v over (t - intercept_time) in seconds: {slope, intercept}.
 std::pair<double, double> LinearRegression(std::span<const Point> pts, int64_t intercept_time) {
-  double n = 0, sum_x = 0, c_x = 0, sum_y = 0, c_y = 0, sum_xy = 0, c_xy = 0, sum_x2 = 0,
-         c_x2 = 0;
+  double n = 0, sum_x = 0, c_x = 0, sum_y = 0, c_y = 0, sum_xy = 0, c_xy = 0, sum_x2 = 0, c_x2 = 0;
   const double init_y = pts[0].v;
   bool const_y = true;
   for (size_t i = 0; i < pts.size(); ++i) {

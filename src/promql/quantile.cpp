@@ -103,7 +103,8 @@ bool ParseGoFloat(std::string_view s, double* out) {
   // leading spaces and hex floats without exponent, which Go rejects.
   if (std::isspace(static_cast<unsigned char>(str[0]))) return false;
   size_t start = (str[0] == '+' || str[0] == '-') ? 1 : 0;
-  if (str.size() > start + 1 && str[start] == '0' && (str[start + 1] == 'x' || str[start + 1] == 'X')) {
+  if (str.size() > start + 1 && str[start] == '0' &&
+      (str[start + 1] == 'x' || str[start + 1] == 'X')) {
     if (str.find_first_of("pP") == std::string::npos) return false;
   }
   std::string lower;

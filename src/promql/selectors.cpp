@@ -176,8 +176,8 @@ IMatrix Evaluator::EvalMatrixSelector(const parser::MatrixSelector& ms) {
 class MatrixCallStream final : public SeriesStream {
  public:
   MatrixCallStream(Evaluator& ev, QueryContext& ctx, const parser::Call& call, size_t matrix_arg,
-                   const SelectedSeries* sel, IMatrix subquery, DurationMs range,
-                   DurationMs offset, std::vector<IMatrix> others)
+                   const SelectedSeries* sel, IMatrix subquery, DurationMs range, DurationMs offset,
+                   std::vector<IMatrix> others)
       : ctx_(ctx),
         id_(call.func->id),
         matrix_arg_(matrix_arg),
@@ -299,7 +299,8 @@ class MatrixCallStream final : public SeriesStream {
         params_.push_back(v);
       }
       RangeCall rc{id_, ts, mint, maxt, range_, params_};
-      std::optional<double> v = CallRangeFunction(rc, std::span<const Point>(pts.data() + lo, hi - lo));
+      std::optional<double> v =
+          CallRangeFunction(rc, std::span<const Point>(pts.data() + lo, hi - lo));
       if (v) out->push_back({ts, *v});
     }
   }
@@ -368,9 +369,8 @@ std::unique_ptr<MatrixCallStream> Evaluator::MakeMatrixCallStream(const parser::
   for (size_t i = 0; i < call.args.size(); ++i) {
     if (i != matrix_arg) others[i] = Eval(*call.args[i]);
   }
-  return std::make_unique<MatrixCallStream>(*this, ctx_, call, matrix_arg, sel,
-                                            std::move(subquery), range, offset,
-                                            std::move(others));
+  return std::make_unique<MatrixCallStream>(*this, ctx_, call, matrix_arg, sel, std::move(subquery),
+                                            range, offset, std::move(others));
 }
 
 IMatrix Evaluator::EvalMatrixCall(const parser::Call& call, size_t matrix_arg) {

@@ -18,8 +18,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (parts.ok()) {
     // Every part's body must lie inside the input.
     for (const auto& p : *parts) {
-      if (!p.body.empty() &&
-          (p.body.data() < body.data() || p.body.data() + p.body.size() > body.data() + body.size())) {
+      if (!p.body.empty() && (p.body.data() < body.data() ||
+                              p.body.data() + p.body.size() > body.data() + body.size())) {
         __builtin_trap();
       }
     }

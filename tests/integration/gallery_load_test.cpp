@@ -35,8 +35,8 @@ double RequestsServed(const std::string& metrics, const std::set<std::string>& h
 
 ChildProcess StartGallery(const std::string& data, const std::vector<std::string>& listens,
                           const std::string& log, std::vector<std::string> extra = {}) {
-  std::vector<std::string> argv = {testing::VigieBinary(), "gallery", "--data", data,
-                                   "--workers", "2"};
+  std::vector<std::string> argv = {
+      testing::VigieBinary(), "gallery", "--data", data, "--workers", "2"};
   for (const auto& l : listens) {
     argv.push_back("--web.listen-address");
     argv.push_back(l);
@@ -135,7 +135,8 @@ TEST(GalleryLoad, TwoReplicasShareAPortAndADataDirWithoutLosingUploads) {
     ASSERT_TRUE(list.ok());
     EXPECT_EQ(nlohmann::json::parse(list->body)["total"], kThreads * kEach);
     for (int64_t id : ids) {
-      auto img = c.Get("http://127.0.0.1:" + std::to_string(port) + "/images/" + std::to_string(id));
+      auto img =
+          c.Get("http://127.0.0.1:" + std::to_string(port) + "/images/" + std::to_string(id));
       ASSERT_TRUE(img.ok());
       EXPECT_EQ(img->status, 200) << "replica on " << port << " cannot serve image " << id;
       EXPECT_EQ(img->body, *png);

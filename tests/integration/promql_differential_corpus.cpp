@@ -64,12 +64,24 @@ std::vector<Query> Corpus() {
   Add(&q, "range selector", "up[2m] @ " + At(90));
 
   // --- Range-vector functions over counters and gauges, at several ranges.
-  const std::vector<std::string> range_funcs = {
-      "rate",           "increase",         "delta",           "irate",
-      "idelta",         "deriv",            "changes",         "resets",
-      "avg_over_time",  "min_over_time",    "max_over_time",   "sum_over_time",
-      "count_over_time", "stddev_over_time", "stdvar_over_time", "last_over_time",
-      "present_over_time", "absent_over_time"};
+  const std::vector<std::string> range_funcs = {"rate",
+                                                "increase",
+                                                "delta",
+                                                "irate",
+                                                "idelta",
+                                                "deriv",
+                                                "changes",
+                                                "resets",
+                                                "avg_over_time",
+                                                "min_over_time",
+                                                "max_over_time",
+                                                "sum_over_time",
+                                                "count_over_time",
+                                                "stddev_over_time",
+                                                "stdvar_over_time",
+                                                "last_over_time",
+                                                "present_over_time",
+                                                "absent_over_time"};
   const std::vector<std::string> ranges = {"1m", "5m", "15m"};
   for (const auto& f : range_funcs) {
     for (const auto& r : ranges) {
@@ -80,11 +92,13 @@ std::vector<Query> Corpus() {
     Add(&q, f, f + "(nonexistent_metric{job=\"x\"}[5m])");
   }
   for (const auto& v : {"0", "0.5", "0.9", "1", "-1", "1.5"}) {
-    Add(&q, "quantile_over_time", std::string("quantile_over_time(") + v + ", temperature_celsius[10m])");
+    Add(&q, "quantile_over_time",
+        std::string("quantile_over_time(") + v + ", temperature_celsius[10m])");
   }
   Add(&q, "quantile_over_time", "quantile_over_time(0.75, http_requests_total{job=\"web\"}[5m])");
   for (const auto& d : {"60", "600", "-300"}) {
-    Add(&q, "predict_linear", std::string("predict_linear(node_memory_free_bytes[10m], ") + d + ")");
+    Add(&q, "predict_linear",
+        std::string("predict_linear(node_memory_free_bytes[10m], ") + d + ")");
     Add(&q, "predict_linear", std::string("predict_linear(temperature_celsius[5m], ") + d + ")");
   }
   Add(&q, "holt_winters", "holt_winters(node_memory_free_bytes[10m], 0.3, 0.7)");
@@ -93,9 +107,9 @@ std::vector<Query> Corpus() {
   AddError(&q, "holt_winters", "holt_winters(temperature_celsius[15m], 1.5, 0.1)");
 
   // --- Instant-vector functions.
-  for (const auto& f : {"abs", "ceil", "floor", "exp", "sqrt", "ln", "log2", "log10", "sgn",
-                        "round", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh",
-                        "tanh", "asinh", "acosh", "atanh", "deg", "rad"}) {
+  for (const auto& f : {"abs",  "ceil",  "floor", "exp",   "sqrt",  "ln",    "log2", "log10",
+                        "sgn",  "round", "sin",   "cos",   "tan",   "asin",  "acos", "atan",
+                        "sinh", "cosh",  "tanh",  "asinh", "acosh", "atanh", "deg",  "rad"}) {
     Add(&q, f, std::string(f) + "(temperature_celsius)");
     Add(&q, f, std::string(f) + "(temperature_celsius / 40)");
   }
@@ -134,7 +148,8 @@ std::vector<Query> Corpus() {
   Add(&q, "absent", "absent(up{job=\"nope\"})");
   Add(&q, "absent", "absent(sum(nonexistent_metric))");
   Add(&q, "absent_over_time", "absent_over_time(nonexistent_metric{job=\"a\"}[5m])");
-  Add(&q, "absent_over_time", "absent_over_time(http_requests_total{job=\"db\", instance=\"1\"}[10m])");
+  Add(&q, "absent_over_time",
+      "absent_over_time(http_requests_total{job=\"db\", instance=\"1\"}[10m])");
   Add(&q, "scalar", "scalar(up{job=\"api\", instance=\"0\"})");
   Add(&q, "scalar", "scalar(up)");
   Add(&q, "scalar", "up * scalar(build_info{job=\"db\"})");
@@ -154,7 +169,8 @@ std::vector<Query> Corpus() {
   Add(&q, "histogram_quantile",
       "histogram_quantile(0.5, rate(request_duration_seconds_bucket{le!=\"+Inf\"}[5m]))");
   Add(&q, "histogram_quantile",
-      "histogram_quantile(0.5, sum without (instance) (increase(request_duration_seconds_bucket[15m])))");
+      "histogram_quantile(0.5, sum without (instance) "
+      "(increase(request_duration_seconds_bucket[15m])))");
   for (const auto& f : {"histogram_count", "histogram_sum"}) {
     Add(&q, f, std::string(f) + "(request_duration_seconds_count)");
   }
@@ -215,10 +231,15 @@ std::vector<Query> Corpus() {
   }
   Add(&q, "matching", "http_requests_total / on(job) group_left(version) build_info");
   Add(&q, "matching", "build_info * on(job) group_right(version) up");
-  Add(&q, "matching", "sum by (job, instance) (rate(http_requests_total[5m])) / on(job, instance) up");
-  Add(&q, "matching", "rate(http_requests_total[5m]) / ignoring(method, status) group_left node_memory_free_bytes");
-  Add(&q, "matching", "node_memory_free_bytes / ignoring(instance) group_left max by (job) (node_memory_free_bytes)");
-  Add(&q, "matching", "node_memory_free_bytes > on(job) group_left avg by (job) (node_memory_free_bytes)");
+  Add(&q, "matching",
+      "sum by (job, instance) (rate(http_requests_total[5m])) / on(job, instance) up");
+  Add(&q, "matching",
+      "rate(http_requests_total[5m]) / ignoring(method, status) group_left node_memory_free_bytes");
+  Add(&q, "matching",
+      "node_memory_free_bytes / ignoring(instance) group_left max by (job) "
+      "(node_memory_free_bytes)");
+  Add(&q, "matching",
+      "node_memory_free_bytes > on(job) group_left avg by (job) (node_memory_free_bytes)");
   Add(&q, "matching", "up == bool on(job) group_left build_info");
   AddError(&q, "matching", "http_requests_total / on(job) build_info");
   AddError(&q, "matching", "build_info / on(job) http_requests_total");
@@ -271,12 +292,89 @@ std::vector<Query> Corpus() {
   Add(&q, "at", "up @ " + At(100) + " - up");
   Add(&q, "at", "time() - up @ " + At(100));
 
+  // --- Edge cases: step invariance, negative offsets, NaN/Inf arithmetic, odd arguments.
+  const std::string t100 = At(100);
+  for (const auto& e : std::vector<std::string>{
+           "rate(http_requests_total[1m] offset -1m)",
+           "up @ end() offset -2m",
+           "max_over_time(up[10m:1m] offset -5m)",
+           "sum_over_time(up[5m:1m] @ start())",
+           "predict_linear(node_memory_free_bytes[5m] @ " + t100 + ", 60)",
+           "timestamp(up @ " + t100 + " offset 5m)",
+           "holt_winters(temperature_celsius[10m] @ " + t100 + ", 0.5, 0.5)",
+           "(up @ " + t100 + ")[10m:1m]",
+           "rate((node_memory_free_bytes @ " + t100 + ")[5m:1m])",
+           "sum_over_time(vector(1)[5m:1m])",
+           "absent(up @ " + t100 + ")",
+           "-up @ " + t100,
+           "(temperature_celsius[5m] @ " + t100 + ")",
+           "scalar(up{job=\"api\", instance=\"1\"} @ " + t100 + ")",
+           "sort(up @ " + t100 + ")",
+           "label_replace(up @ " + t100 + ", \"a\", \"$1\", \"job\", \"(.*)\")",
+           "count_values(\"x\", temperature_celsius)",
+           "changes(temperature_celsius[30m])",
+           "topk(3, temperature_celsius)",
+           "bottomk(3, temperature_celsius)",
+           "max by (le) (request_duration_seconds_bucket)",
+           "sum by (job) (rate(http_requests_total[5m])) / on() group_left "
+           "sum(rate(http_requests_total[5m]))",
+           "irate(up[1m:15s])",
+           "resets(up[1h:1m])",
+           "deriv(node_memory_free_bytes[1h])",
+           "predict_linear(node_memory_free_bytes[1h], 3600)",
+           "avg_over_time(node_memory_free_bytes[1h])",
+           "stddev_over_time(node_memory_free_bytes[30m])",
+           "round(temperature_celsius, -1)",
+           "round(temperature_celsius, 0)",
+           "clamp_min(temperature_celsius, NaN)",
+           "ln(-temperature_celsius)",
+           "exp(node_memory_free_bytes)",
+           "up ^ -1",
+           "0 ^ -1",
+           "(-8) ^ (1/3)",
+           "temperature_celsius % -3",
+           "-7 % 0",
+           "temperature_celsius atan2 on(room) temperature_celsius offset 1h",
+           "year(vector(1e11))",
+           "day_of_week(vector(-86400 * 365.25 * 100))",
+           "month(vector(0.999))",
+           "sum_over_time((time() - 1.7e9)[5m:1m])",
+           "count_over_time((up == 0)[30m:30s])",
+           "max_over_time(max by (job) (up)[30m:10m] @ end())",
+           "increase(request_duration_seconds_count[1h] @ start())",
+           "rate(http_requests_total{job=\"web\", instance=\"0\", method=\"post\", "
+           "status=\"500\"}[30m])",
+           "last_over_time(http_requests_total{job=\"db\", instance=\"1\"}[1h])",
+           "http_requests_total{job=\"db\", instance=\"1\"} offset 1h",
+           "delta(temperature_celsius{room=\"c\"}[20m])",
+           "quantile(0.5, temperature_celsius)",
+           "stddev(temperature_celsius)",
+           "avg(temperature_celsius)",
+           "temperature_celsius == bool temperature_celsius",
+           "group(temperature_celsius) by (room)",
+           "count(count by (job) (up))",
+           "sum(up) + sum(build_info)",
+           "sum(up) == bool 9",
+           "vector(1) and on() up{job=\"api\", instance=\"0\"} == 1",
+           "sum by (job) (up) unless on(job) build_info{version=\"2.0\"}",
+       }) {
+    Add(&q, "edge", e);
+  }
+  AddError(&q, "edge", "time()[5m:1m]");
+  AddError(&q, "edge", "vector(time() @ " + t100 + ")");
+
   // --- Invalid queries: parse and type errors.
-  for (const auto& bad :
-       {"sum(", "rate(up)", "up +", "1 + ", "up[5m] + 1", "rate(up[5m])[5m]", "sum by (job)",
-        "unknown_func(up)", "up{job=~\"(\"}", "{job=~\".*\"}", "up offset", "label_join(up)",
-        "topk(up, up)", "count_values(1, up)", "up @ foo()", "\"a\" + 1", "up and 1",
-        "1 and up", "up[5m:1m:1m]", "sum(up) by (", "up{=\"x\"}", "histogram_quantile(up)"}) {
+  for (const auto& bad : {"sum(",           "rate(up)",
+                          "up +",           "1 + ",
+                          "up[5m] + 1",     "rate(up[5m])[5m]",
+                          "sum by (job)",   "unknown_func(up)",
+                          "up{job=~\"(\"}", "{job=~\".*\"}",
+                          "up offset",      "label_join(up)",
+                          "topk(up, up)",   "count_values(1, up)",
+                          "up @ foo()",     "\"a\" + 1",
+                          "up and 1",       "1 and up",
+                          "up[5m:1m:1m]",   "sum(up) by (",
+                          "up{=\"x\"}",     "histogram_quantile(up)"}) {
     AddError(&q, "invalid", bad);
   }
   return q;

@@ -67,8 +67,8 @@ std::string GenerateOpenMetrics() {
     for (int inst = 0; inst < 3; ++inst) {
       for (const char* method : methods) {
         for (const char* status : statuses) {
-          std::string key = std::string(job) + "/" + std::to_string(inst) + "/" + method + "/" +
-                            status;
+          std::string key =
+              std::string(job) + "/" + std::to_string(inst) + "/" + method + "/" + status;
           const double base = (1 + rng.Uniform() * 9) * (std::string(status) == "500" ? 0.1 : 1);
           Rng noise(rng.Next());
           double value = rng.Uniform() * 1000;
@@ -79,9 +79,9 @@ std::string GenerateOpenMetrics() {
             if (key.rfind("api/1/post/", 0) == 0 && i == 70 * kMin) value = noise.Uniform() * 3;
             values[i] = value;
           }
-          std::string series = std::string("http_requests_total{job=\"") + job +
-                               "\",instance=\"" + std::to_string(inst) + "\",method=\"" + method +
-                               "\",status=\"" + status + "\"}";
+          std::string series = std::string("http_requests_total{job=\"") + job + "\",instance=\"" +
+                               std::to_string(inst) + "\",method=\"" + method + "\",status=\"" +
+                               status + "\"}";
           Series(&out, series, [&](int i) -> std::optional<double> {
             if (key == "db/2/get/200" && i >= 60 * kMin && i < 63 * kMin) return std::nullopt;
             if (key == "web/0/post/500" && i >= 120 * kMin && i < 140 * kMin) return std::nullopt;
@@ -132,8 +132,7 @@ std::string GenerateOpenMetrics() {
   for (const char* job : jobs) {
     for (int inst = 0; inst < 3; ++inst) {
       Rng flips(rng.Next());
-      Series(&out,
-             std::string("up{job=\"") + job + "\",instance=\"" + std::to_string(inst) + "\"}",
+      Series(&out, std::string("up{job=\"") + job + "\",instance=\"" + std::to_string(inst) + "\"}",
              [&](int i) -> std::optional<double> {
                return (inst == 2 && (i / 20) % 7 == 3) || flips.Uniform() < 0.02 ? 0 : 1;
              });
@@ -148,8 +147,9 @@ std::string GenerateOpenMetrics() {
            [](int) -> std::optional<double> { return 1; });
   }
 
-  out += "# HELP request_duration_seconds Request latency.\n"
-         "# TYPE request_duration_seconds histogram\n";
+  out +=
+      "# HELP request_duration_seconds Request latency.\n"
+      "# TYPE request_duration_seconds histogram\n";
   const double bounds[] = {0.05, 0.1, 0.25, 0.5, 1, 2.5};
   for (const char* job : jobs) {
     for (int inst = 0; inst < 2; ++inst) {
@@ -174,8 +174,8 @@ std::string GenerateOpenMetrics() {
                  (b == 6 ? std::string("+Inf") : Num(bounds[b])) + "\"} " + Num(counts[b]) + " " +
                  Ts(i) + "\n";
         }
-        out += "request_duration_seconds_count{" + labels + "} " + Num(counts[6]) + " " + Ts(i) +
-               "\n";
+        out +=
+            "request_duration_seconds_count{" + labels + "} " + Num(counts[6]) + " " + Ts(i) + "\n";
         out += "request_duration_seconds_sum{" + labels + "} " + Num(sum) + " " + Ts(i) + "\n";
       }
     }

@@ -97,8 +97,8 @@ Status ExpandToken(const std::string& tok, std::vector<std::optional<double>>* o
 Status ParseSeriesLine(const std::string& line, Labels* labels,
                        std::vector<std::optional<double>>* values) {
   size_t i = 0;
-  while (i < line.size() && (std::isalnum(static_cast<unsigned char>(line[i])) || line[i] == '_' ||
-                             line[i] == ':')) {
+  while (i < line.size() &&
+         (std::isalnum(static_cast<unsigned char>(line[i])) || line[i] == '_' || line[i] == ':')) {
     ++i;
   }
   if (i < line.size() && line[i] == '{') {
@@ -181,8 +181,8 @@ Status CompareVector(const promql::Vector& got, const Expected& exp) {
   for (size_t i = 0; i < got.size(); ++i) {
     auto it = pos.find(got[i].metric);
     if (it == pos.end()) {
-      return InvalidArgument("unexpected series " + got[i].metric.ToString() + " " +
-                             Fmt(got[i].v) + " in result:" + DescribeVector(got));
+      return InvalidArgument("unexpected series " + got[i].metric.ToString() + " " + Fmt(got[i].v) +
+                             " in result:" + DescribeVector(got));
     }
     if (exp.ordered && it->second != i) {
       return InvalidArgument("series " + got[i].metric.ToString() + " at position " +
@@ -238,7 +238,8 @@ Status CompareMatrix(const promql::Matrix& got, const Expected& exp,
     }
     bool ok = have.size() == want.size();
     for (size_t i = 0; ok && i < have.size(); ++i) {
-      ok = have[i].has_value() == want[i].has_value() && (!have[i] || AlmostEqual(*have[i], *want[i]));
+      ok = have[i].has_value() == want[i].has_value() &&
+           (!have[i] || AlmostEqual(*have[i], *want[i]));
     }
     if (!ok) {
       std::string h, w;
@@ -262,7 +263,8 @@ Status CompareResult(const promql::QueryResult& r, const Expected& exp) {
     }
     case promql::ValueKind::kString: {
       const auto& s = std::get<promql::String>(r.value).v;
-      if (!exp.string || *exp.string != s) return InvalidArgument("unexpected string \"" + s + "\"");
+      if (!exp.string || *exp.string != s)
+        return InvalidArgument("unexpected string \"" + s + "\"");
       return OkStatus();
     }
     case promql::ValueKind::kVector:
@@ -299,7 +301,8 @@ void SetAt(Expr& e, int64_t t, bool under_subquery) {
 bool HasUnsafeFunction(const Expr& e) {
   bool unsafe = false;
   promql::parser::Inspect(e, [&](const Expr& n, const std::vector<const Expr*>&) {
-    if (const auto* c = n.As<promql::parser::Call>()) unsafe = unsafe || c->func->at_modifier_unsafe;
+    if (const auto* c = n.As<promql::parser::Call>())
+      unsafe = unsafe || c->func->at_modifier_unsafe;
     return true;
   });
   return unsafe;
@@ -361,8 +364,8 @@ class Runner {
       if (!r.ok()) {
         if (exp.fail) {
           if (exp.fail_message && r.error().message() != *exp.fail_message) {
-            return InvalidArgument(where + ": error \"" + r.error().message() +
-                                   "\", expected \"" + *exp.fail_message + "\"");
+            return InvalidArgument(where + ": error \"" + r.error().message() + "\", expected \"" +
+                                   *exp.fail_message + "\"");
           }
           if (exp.fail_regexp && !RE2::PartialMatch(r.error().message(), *exp.fail_regexp)) {
             return InvalidArgument(where + ": error \"" + r.error().message() +

@@ -5,7 +5,9 @@
 namespace vigie::gallery {
 namespace {
 
-std::shared_ptr<const std::string> Val(size_t n) { return std::make_shared<const std::string>(n, 'x'); }
+std::shared_ptr<const std::string> Val(size_t n) {
+  return std::make_shared<const std::string>(n, 'x');
+}
 
 TEST(ByteLruCache, EvictsLeastRecentlyUsedByBytes) {
   ByteLruCache c(100);

@@ -25,7 +25,8 @@ TEST(LatencyHistogram, QuantilesMatchSortedData) {
   std::vector<uint64_t> values;
   LatencyHistogram h;
   for (int i = 0; i < 20000; ++i) {
-    uint64_t v = std::clamp<uint64_t>(static_cast<uint64_t>(d(rng)), 1, LatencyHistogram::kMaxMicros);
+    uint64_t v =
+        std::clamp<uint64_t>(static_cast<uint64_t>(d(rng)), 1, LatencyHistogram::kMaxMicros);
     values.push_back(v);
     h.Record(v);
   }

@@ -44,7 +44,8 @@ TEST(Scenario, ErrorsNameTheProblemAndLine) {
   EXPECT_NE(unknown.error().message().find("line 4"), std::string::npos);
   EXPECT_FALSE(ParseScenario("journeys: []").ok());
   EXPECT_FALSE(ParseScenario("journeys:\n  - steps:\n      - get: no-slash\n").ok());
-  EXPECT_FALSE(ParseScenario("journeys:\n  - steps:\n      - get: /\n        repeat: [5, 2]\n").ok());
+  EXPECT_FALSE(
+      ParseScenario("journeys:\n  - steps:\n      - get: /\n        repeat: [5, 2]\n").ok());
   EXPECT_FALSE(ParseScenario("{{{").ok());
   EXPECT_FALSE(ParseScenario("think_time: soon\njourneys:\n  - steps:\n      - get: /\n").ok());
 }
