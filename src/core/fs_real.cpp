@@ -82,9 +82,11 @@ class RealReadable final : public ReadableFile {
         }
         return Error(ErrorCode::kIo, "read " + path_ + ": " + std::strerror(e));
       }
+      // Kernel-generated files (/proc, /sys) answer about a page per read: only a read of 0
+      // bytes means the end.
+      if (n == 0) break;
       used += static_cast<size_t>(n);
-      if (n == 0 || used < scratch.size()) break;
-      scratch.resize(scratch.size() * 2);
+      if (used == scratch.size()) scratch.resize(scratch.size() * 2);
     }
     out->assign(scratch.data(), used);
     return OkStatus();

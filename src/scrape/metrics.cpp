@@ -72,13 +72,17 @@ ScrapeMetrics::ScrapeMetrics(instrument::Registry* reg) {
   registry = reg;
   auto counter = [&](const char* name, const char* help,
                      std::vector<std::string> labels = {}) -> instrument::CounterFamily* {
-    return OrNull(
+    auto* f = OrNull(
         reg->RegisterCounter({.name = name, .help = help, .label_names = std::move(labels)}), name);
+    if (f != nullptr) registered_.emplace_back(name);
+    return f;
   };
   auto gauge = [&](const char* name, const char* help,
                    std::vector<std::string> labels = {}) -> instrument::GaugeFamily* {
-    return OrNull(
+    auto* f = OrNull(
         reg->RegisterGauge({.name = name, .help = help, .label_names = std::move(labels)}), name);
+    if (f != nullptr) registered_.emplace_back(name);
+    return f;
   };
   exceeded_sample_limit =
       counter("prometheus_target_scrapes_exceeded_sample_limit_total",
@@ -144,23 +148,7 @@ ScrapeMetrics::ScrapeMetrics(instrument::Registry* reg) {
 ScrapeMetrics::~ScrapeMetrics() {
   for (auto& s : summaries_) registry->UnregisterCollector(s.get());
   if (owned_registry == nullptr) {
-    for (const char* n :
-         {"prometheus_target_scrapes_exceeded_sample_limit_total",
-          "prometheus_target_scrapes_exceeded_body_size_limit_total",
-          "prometheus_target_scrapes_sample_out_of_order_total",
-          "prometheus_target_scrapes_sample_duplicate_timestamp_total",
-          "prometheus_target_scrapes_sample_out_of_bounds_total",
-          "prometheus_target_scrapes_cache_flush_forced_total",
-          "prometheus_target_scrape_pool_exceeded_label_limits_total",
-          "prometheus_target_scrape_pool_exceeded_target_limit_total",
-          "prometheus_target_scrape_pools_total", "prometheus_target_scrape_pools_failed_total",
-          "prometheus_target_scrape_pool_reloads_total",
-          "prometheus_target_scrape_pool_reloads_failed_total",
-          "prometheus_target_scrape_pool_sync_total", "prometheus_target_scrape_pool_targets",
-          "prometheus_target_scrape_pool_target_limit", "vigie_scrapes_total",
-          "vigie_scrape_failures_total", "vigie_scrape_samples_appended_total"}) {
-      registry->Unregister(n);
-    }
+    for (const std::string& name : registered_) registry->Unregister(name);
   }
 }
 

@@ -67,6 +67,7 @@ struct ScrapeMetrics {
 
  private:
   std::vector<std::unique_ptr<WindowedSummary>> summaries_;
+  std::vector<std::string> registered_;  // families this object registered
 };
 
 }  // namespace vigie::scrape

@@ -50,6 +50,14 @@ DiscoveryManager::~DiscoveryManager() {
     doomed.swap(providers_);
   }
   doomed.clear();  // joins discoverer threads outside the lock
+  if (options_.registry != nullptr) {
+    if (discovered_targets_ != nullptr)
+      options_.registry->Unregister("prometheus_sd_discovered_targets");
+    if (received_updates_ != nullptr) {
+      options_.registry->Unregister("prometheus_sd_received_updates_total");
+    }
+    if (updates_ != nullptr) options_.registry->Unregister("prometheus_sd_updates_total");
+  }
 }
 
 Status DiscoveryManager::ApplyConfig(const std::map<std::string, DiscoveryConfigs>& cfgs) {

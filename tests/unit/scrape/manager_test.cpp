@@ -295,6 +295,26 @@ TEST_F(ManagerTest, TargetLimit) {
   }
 }
 
+TEST_F(ManagerTest, ANewManagerOnTheSameRegistryRegistersItsMetrics) {
+  manager_->Stop();
+  manager_.reset();
+  EXPECT_EQ(registry_.Render(expfmt::Format::kText004).find("prometheus_target_scrape_pool"),
+            std::string::npos);
+  ManagerOptions o;
+  o.appendable = &storage_;
+  o.registry = &registry_;
+  o.discovery_update_interval = 20;
+  manager_ = std::move(*Manager::Open(o));
+  ASSERT_TRUE(manager_->ApplyConfig({Job("good", server_.address(), "/metrics")}).ok());
+  manager_->Run();
+  ASSERT_TRUE(WaitScrapes({"good"}, 1));
+  const std::string text = registry_.Render(expfmt::Format::kText004);
+  EXPECT_NE(text.find("prometheus_target_scrape_pool_targets{scrape_job=\"good\"} 1"),
+            std::string::npos);
+  EXPECT_NE(text.find("prometheus_sd_discovered_targets{config=\"good\",name=\"scrape\"} 1"),
+            std::string::npos);
+}
+
 TEST_F(ManagerTest, FileSdTargetsComeAndGo) {
   vigie::testing::TempDir dir;
   const auto write = [&](const std::string& content) {
