@@ -20,6 +20,7 @@
 #include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -232,6 +233,22 @@ int Run(const char* prom_dir, const char* vigie_dir, int reps, const char* self_
     std::fprintf(stderr, "prometheus did not start\n");
     return 1;
   }
+  // vigie's own server on a copy of the same blocks, when the binary is built: the HTTP column.
+  int vigie_port = 0;
+  std::optional<testing::ChildProcess> vigie_server;
+  const std::string served = std::string(vigie_dir) + "-served";
+  if (std::ifstream(testing::VigieBinary()).good() &&
+      std::system(("rm -rf " + served + " && cp -r " + vigie_dir + " " + served).c_str()) == 0) {
+    vigie_port = testing::FreeTcpPort();
+    auto v = testing::ChildProcess::Start(
+        {testing::VigieBinary(), "server", "--config.file=" + cfg, "--storage.tsdb.path=" + served,
+         "--storage.tsdb.retention.time=100y",
+         "--web.listen-address=127.0.0.1:" + std::to_string(vigie_port)},
+        std::string(prom_dir) + "/../vigie-server.log");
+    if (v.ok() && testing::WaitForHttpOk(vigie_port, "/-/ready", 120000)) {
+      vigie_server.emplace(std::move(v).value());
+    }
+  }
   promql::Engine engine;
   const int64_t range_start = kEndMs - 6 * 3600 * 1000;
   const std::vector<BenchQuery> queries = Queries();
@@ -248,7 +265,7 @@ int Run(const char* prom_dir, const char* vigie_dir, int reps, const char* self_
   for (size_t qi = 0; qi < queries.size(); ++qi) {
     const auto& q = queries[qi];
     const std::string& path = paths[qi];
-    std::vector<double> vt, pt, ph;
+    std::vector<double> vt, pt, ph, vh;
     size_t vigie_series = 0, prom_series = 0;
     // Warm up both (page cache, mmaps), then measure.
     for (int rep = -1; rep < reps; ++rep) {
@@ -272,7 +289,19 @@ int Run(const char* prom_dir, const char* vigie_dir, int reps, const char* self_
         return 1;
       }
       prom_series = j["data"]["result"].size();
+      double vigie_http = 0;
+      if (vigie_server) {
+        auto t4 = std::chrono::steady_clock::now();
+        auto vb = testing::HttpGetBody(vigie_port, path);
+        vigie_http =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t4)
+                .count();
+        if (!vb.ok() || vb->find("\"success\"") == std::string::npos) {
+          std::fprintf(stderr, "vigie server: %s\n", vb.ok() ? vb->substr(0, 300).c_str() : "");
+        }
+      }
       if (rep < 0) continue;
+      vh.push_back(vigie_http);
       vt.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
       ph.push_back(std::chrono::duration<double, std::milli>(t3 - t2).count());
       pt.push_back(j["data"]["stats"]["timings"]["execTotalTime"].get<double>() * 1000);
@@ -283,19 +312,21 @@ int Run(const char* prom_dir, const char* vigie_dir, int reps, const char* self_
     }
     char line[256];
     double v = Median(vt), p = Median(pt);
-    std::snprintf(line, sizeof line, "%-32s %10.1f %12.1f %12.1f %7.2fx", q.name.c_str(), v, p,
-                  Median(ph), v / p);
+    std::snprintf(line, sizeof line, "%-32s %10.1f %12.1f %7.2fx %12.1f %12.1f %7.2fx",
+                  q.name.c_str(), v, p, v / p, Median(vh), Median(ph), Median(vh) / Median(ph));
     lines.push_back(line);
   }
   std::printf("process peak RSS after the latency runs: vigie bench %.0f MB, prometheus %.0f MB\n",
               StatusKb(getpid(), "VmHWM:") / 1024.0, StatusKb(prom->pid(), "VmHWM:") / 1024.0);
   prom->Stop();
+  if (vigie_server) vigie_server->Stop();
+  (void)std::system(("rm -rf " + served).c_str());
 
   // Peak memory per query, each in a fresh process: resident memory added while the query ran
   // (VmHWM after resetting it, minus VmRSS before) by vigie (a child opening the blocks) and by
   // a freshly started Prometheus on the same blocks.
-  std::printf("%-32s %10s %12s %12s %8s %14s %14s\n", "query", "vigie ms", "prom eng ms",
-              "prom http ms", "ratio", "vigie peak MB", "prom peak MB");
+  std::printf("%-32s %10s %12s %8s %12s %12s %8s %14s %14s\n", "query", "vigie ms", "prom eng ms",
+              "ratio", "vigie http ms", "prom http ms", "ratio", "vigie peak MB", "prom peak MB");
   for (size_t qi = 0; qi < queries.size(); ++qi) {
     long vigie_kb = VigieMemChild(self_path, vigie_dir, static_cast<int>(qi));
     auto fresh = testing::ChildProcess::Start(

@@ -234,6 +234,29 @@ class PromqlDifferentialTest : public ::testing::Test {
     db_ = std::move(db).value().release();
 
     std::ofstream(dir_->Join("prometheus.yml")) << "global:\n  evaluation_interval: 1m\n";
+    // vigie's HTTP API too when the binary is built: a second copy of the blocks, served by
+    // `vigie server` (the in-process DB above keeps its own directory).
+    if (import_path_.find("CLI") != std::string::npos) {
+      const std::string served = dir_->Join("vigie-served");
+      std::string cp = "cp -r " + vigie_dir + " " + served;
+      if (std::system(cp.c_str()) == 0) {
+        vigie_port_ = FreeTcpPort();
+        auto v = ChildProcess::Start(
+            {VigieBinary(), "server", "--config.file=" + dir_->Join("prometheus.yml"),
+             "--storage.tsdb.path=" + served, "--storage.tsdb.retention.time=100y",
+             "--web.listen-address=127.0.0.1:" + std::to_string(vigie_port_)},
+            dir_->Join("vigie-server.log"));
+        if (v.ok()) {
+          vigie_server_ = new ChildProcess(std::move(v).value());
+          if (!WaitForHttpOk(vigie_port_, "/-/ready", 60000)) {
+            ADD_FAILURE() << "vigie server did not become ready: " << vigie_server_->Log();
+            vigie_server_->Stop();
+            delete vigie_server_;
+            vigie_server_ = nullptr;
+          }
+        }
+      }
+    }
     port_ = FreeTcpPort();
     auto child = ChildProcess::Start(
         {"prometheus", "--config.file=" + dir_->Join("prometheus.yml"),
@@ -246,6 +269,9 @@ class PromqlDifferentialTest : public ::testing::Test {
   }
 
   static void TearDownTestSuite() {
+    if (vigie_server_) vigie_server_->Stop();
+    delete vigie_server_;
+    vigie_server_ = nullptr;
     if (prom_) prom_->Stop();
     delete prom_;
     if (db_) (void)db_->Close();
@@ -260,9 +286,11 @@ class PromqlDifferentialTest : public ::testing::Test {
     if (prom_ == nullptr) GTEST_SKIP() << "prometheus/promtool not installed";
   }
 
-  Outcome Prometheus(const std::string& path) {
+  Outcome Prometheus(const std::string& path) { return Http(port_, path); }
+
+  static Outcome Http(int port, const std::string& path) {
     int status = 0;
-    auto body = HttpGetBody(port_, path, &status);
+    auto body = HttpGetBody(port, path, &status);
     if (!body.ok()) {
       Outcome o;
       o.error_type = "transport";
@@ -277,6 +305,8 @@ class PromqlDifferentialTest : public ::testing::Test {
   static tsdb::DB* db_;
   static int port_;
   static std::string import_path_;
+  static ChildProcess* vigie_server_;
+  static int vigie_port_;
 };
 
 TempDir* PromqlDifferentialTest::dir_ = nullptr;
@@ -284,6 +314,8 @@ ChildProcess* PromqlDifferentialTest::prom_ = nullptr;
 tsdb::DB* PromqlDifferentialTest::db_ = nullptr;
 int PromqlDifferentialTest::port_ = 0;
 std::string PromqlDifferentialTest::import_path_;
+ChildProcess* PromqlDifferentialTest::vigie_server_ = nullptr;
+int PromqlDifferentialTest::vigie_port_ = 0;
 
 TEST_F(PromqlDifferentialTest, CorpusMatchesPrometheus) {
   promql::Engine engine;
@@ -296,6 +328,8 @@ TEST_F(PromqlDifferentialTest, CorpusMatchesPrometheus) {
   const int64_t range_step = 73'000;
 
   size_t matched = 0, comparisons = 0, comparisons_ok = 0, nonempty = 0, errors = 0;
+  size_t http_comparisons = 0, http_ok = 0;
+  std::vector<std::string> http_mismatches;
   std::vector<std::string> mismatches;
   std::map<std::string, std::pair<int, int>> by_area;  // area -> (matched, total)
   for (const auto& query : corpus) {
@@ -318,11 +352,25 @@ TEST_F(PromqlDifferentialTest, CorpusMatchesPrometheus) {
       }
       failed_somewhere = true;
     };
+    auto check_http = [&](const std::string& mode, const std::string& path, const Outcome& p) {
+      if (vigie_server_ == nullptr) return;
+      ++http_comparisons;
+      Outcome v = Http(vigie_port_, path);
+      std::string diff = Compare(v, p, ordered);
+      if (diff.empty()) {
+        ++http_ok;
+        return;
+      }
+      http_mismatches.push_back(query.expr + "  [http " + mode + "]: " + diff +
+                                "\n    vigie:      " + Show(v) + "\n    prometheus: " + Show(p));
+    };
     for (int64_t t : instants) {
       Outcome v = FromVigie(engine.InstantQuery(*db_, query.expr, t));
-      Outcome p =
-          Prometheus("/api/v1/query?query=" + UrlEncode(query.expr) + "&time=" + Seconds(t));
+      const std::string path =
+          "/api/v1/query?query=" + UrlEncode(query.expr) + "&time=" + Seconds(t);
+      Outcome p = Prometheus(path);
       check("instant @" + std::to_string(t), v, p);
+      check_http("instant @" + std::to_string(t), path, p);
       if (!p.ok && !query.expect_error) break;  // not a valid query: one comparison is enough
     }
     // A long range with an odd step, and a short one at the scrape interval around the counter
@@ -330,10 +378,13 @@ TEST_F(PromqlDifferentialTest, CorpusMatchesPrometheus) {
     const std::vector<std::array<int64_t, 3>> ranges = {
         {range_start, range_end, range_step}, {kStartMs + 58 * m, kStartMs + 75 * m, 15'000}};
     for (const auto& [start, end, step] : ranges) {
-      Outcome pr = Prometheus("/api/v1/query_range?query=" + UrlEncode(query.expr) + "&start=" +
-                              Seconds(start) + "&end=" + Seconds(end) + "&step=" + Seconds(step));
+      const std::string path = "/api/v1/query_range?query=" + UrlEncode(query.expr) +
+                               "&start=" + Seconds(start) + "&end=" + Seconds(end) +
+                               "&step=" + Seconds(step);
+      Outcome pr = Prometheus(path);
       Outcome vr = FromVigie(engine.RangeQuery(*db_, query.expr, start, end, step));
       check("range step " + std::to_string(step), vr, pr);
+      check_http("range step " + std::to_string(step), path, pr);
       if (!pr.ok) break;
     }
     auto& a = by_area[query.area];
@@ -354,7 +405,16 @@ TEST_F(PromqlDifferentialTest, CorpusMatchesPrometheus) {
     if (c.first != c.second) std::printf("  %-22s %d/%d\n", area.c_str(), c.first, c.second);
   }
   for (const auto& mm : mismatches) std::printf("MISMATCH %s\n", mm.c_str());
+  if (vigie_server_ != nullptr) {
+    std::printf("Through vigie's HTTP API (vigie server): %zu/%zu comparisons match (%.1f%%)\n",
+                http_ok, http_comparisons, 100.0 * http_ok / std::max<size_t>(http_comparisons, 1));
+    for (const auto& mm : http_mismatches) std::printf("HTTP MISMATCH %s\n", mm.c_str());
+  } else {
+    std::printf("vigie server not available: compared the engine in-process only\n");
+  }
   EXPECT_TRUE(mismatches.empty()) << mismatches.size() << " queries differ (see above)";
+  EXPECT_TRUE(http_mismatches.empty())
+      << http_mismatches.size() << " comparisons through vigie's HTTP API differ (see above)";
 }
 
 }  // namespace
