@@ -5,12 +5,13 @@
 //   promql_bench run PROM_DIR VIGIE_DIR [REPS]
 //
 // `run` starts Prometheus on PROM_DIR (blocks made by promtool from the same FILE) on a
-// loopback port, opens VIGIE_DIR with tsdb::DB, and runs each query REPS times on both. It
-// prints the median latency of vigie's engine (in-process), of Prometheus's engine (the
-// execTotalTime its API reports with stats=all: the same work, without HTTP and JSON) and of
-// the whole HTTP request to Prometheus, the ratio vigie / Prometheus engine, and the peak
-// resident memory each process reached while running the query (VmHWM after resetting it,
-// minus the resident memory before). bench/promql/run.sh does all steps.
+// loopback port, opens VIGIE_DIR with tsdb::DB, and runs each query REPS times on both,
+// alternating. It prints medians of: vigie's engine in-process; Prometheus's engine (the
+// execTotalTime its API reports with stats=all: the same work without HTTP and JSON); the ratio;
+// the whole HTTP request to `vigie server` (when the binary is built; on a copy of VIGIE_DIR) and
+// to Prometheus, and their ratio. Then, per query, the resident memory the query added in a fresh
+// process (VmHWM after resetting it, minus VmRSS before): a child opening VIGIE_DIR, and a freshly
+// started Prometheus. bench/promql/run.sh does all steps.
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -199,6 +200,28 @@ int VigieMem(const char* vigie_dir, int index) {
   return 0;
 }
 
+// The median latency of query `index` over `reps` runs in a fresh process (so that this
+// process's HTTP and JSON work does not disturb vigie's heap or caches).
+double VigieTimeChild(const char* self_path, const char* vigie_dir, int reps, int index,
+                      const std::string& env = "") {
+  std::string cmd = env + std::string(self_path) + " vigie " + vigie_dir + " " +
+                    std::to_string(reps) + " " + std::to_string(index);
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return -1;
+  char line[256] = {};
+  double ms = -1;
+  if (std::fgets(line, sizeof line, p) != nullptr) {
+    std::string l(line);
+    size_t end = l.rfind(" ms");
+    size_t start = l.rfind(' ', end - 1);
+    if (end != std::string::npos && start != std::string::npos) {
+      ms = std::atof(l.substr(start + 1, end - start - 1).c_str());
+    }
+  }
+  pclose(p);
+  return ms;
+}
+
 long VigieMemChild(const char* self_path, const char* vigie_dir, int index) {
   std::string cmd =
       std::string(self_path) + " vigie-mem " + vigie_dir + " " + std::to_string(index);
@@ -265,20 +288,23 @@ int Run(const char* prom_dir, const char* vigie_dir, int reps, const char* self_
   for (size_t qi = 0; qi < queries.size(); ++qi) {
     const auto& q = queries[qi];
     const std::string& path = paths[qi];
-    std::vector<double> vt, pt, ph, vh;
+    std::vector<double> pt, ph, vh;
     size_t vigie_series = 0, prom_series = 0;
     // Warm up both (page cache, mmaps), then measure.
     for (int rep = -1; rep < reps; ++rep) {
-      auto t0 = std::chrono::steady_clock::now();
-      auto r = q.range ? engine.RangeQuery(**db, q.expr, range_start, kEndMs, kStepMs)
-                       : engine.InstantQuery(**db, q.expr, kEndMs);
-      auto t1 = std::chrono::steady_clock::now();
-      if (!r.ok()) {
-        std::fprintf(stderr, "vigie: %s: %s\n", q.expr.c_str(), r.error().message().c_str());
-        return 1;
+      // Let the previous request's background work (Go's GC) settle before timing the next.
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      if (rep < 0) {
+        // vigie in-process once, to check it returns as many series (timed in a child below).
+        auto r = RunVigie(engine, **db, q);
+        if (!r.ok()) {
+          std::fprintf(stderr, "vigie: %s: %s\n", q.expr.c_str(), r.error().message().c_str());
+          return 1;
+        }
+        vigie_series = q.range ? std::get<promql::Matrix>(r->value).size()
+                               : std::get<promql::Vector>(r->value).size();
       }
-      vigie_series = q.range ? std::get<promql::Matrix>(r->value).size()
-                             : std::get<promql::Vector>(r->value).size();
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
       auto t2 = std::chrono::steady_clock::now();
       auto body = testing::HttpGetBody(port, path);
       auto t3 = std::chrono::steady_clock::now();
@@ -291,6 +317,7 @@ int Run(const char* prom_dir, const char* vigie_dir, int reps, const char* self_
       prom_series = j["data"]["result"].size();
       double vigie_http = 0;
       if (vigie_server) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
         auto t4 = std::chrono::steady_clock::now();
         auto vb = testing::HttpGetBody(vigie_port, path);
         vigie_http =
@@ -302,7 +329,6 @@ int Run(const char* prom_dir, const char* vigie_dir, int reps, const char* self_
       }
       if (rep < 0) continue;
       vh.push_back(vigie_http);
-      vt.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
       ph.push_back(std::chrono::duration<double, std::milli>(t3 - t2).count());
       pt.push_back(j["data"]["stats"]["timings"]["execTotalTime"].get<double>() * 1000);
     }
@@ -311,9 +337,15 @@ int Run(const char* prom_dir, const char* vigie_dir, int reps, const char* self_
                    vigie_series, prom_series);
     }
     char line[256];
-    double v = Median(vt), p = Median(pt);
-    std::snprintf(line, sizeof line, "%-32s %10.1f %12.1f %7.2fx %12.1f %12.1f %7.2fx",
-                  q.name.c_str(), v, p, v / p, Median(vh), Median(ph), Median(vh) / Median(ph));
+    const double v = VigieTimeChild(self_path, vigie_dir, reps, static_cast<int>(qi));
+    // The same with glibc told not to give freed heap back at once: on this VM page faults are
+    // expensive, and Go's runtime keeps its heap the same way.
+    const double vt = VigieTimeChild(self_path, vigie_dir, reps, static_cast<int>(qi),
+                                     "MALLOC_TRIM_THRESHOLD_=268435456 ");
+    const double p = Median(pt);
+    std::snprintf(line, sizeof line, "%-32s %8.1f %8.1f %8.1f %6.2fx %6.2fx %9.1f %9.1f %6.2fx",
+                  q.name.c_str(), v, vt, p, v / p, vt / p, Median(vh), Median(ph),
+                  Median(vh) / Median(ph));
     lines.push_back(line);
   }
   std::printf("process peak RSS after the latency runs: vigie bench %.0f MB, prometheus %.0f MB\n",
@@ -325,8 +357,8 @@ int Run(const char* prom_dir, const char* vigie_dir, int reps, const char* self_
   // Peak memory per query, each in a fresh process: resident memory added while the query ran
   // (VmHWM after resetting it, minus VmRSS before) by vigie (a child opening the blocks) and by
   // a freshly started Prometheus on the same blocks.
-  std::printf("%-32s %10s %12s %8s %12s %12s %8s %14s %14s\n", "query", "vigie ms", "prom eng ms",
-              "ratio", "vigie http ms", "prom http ms", "ratio", "vigie peak MB", "prom peak MB");
+  std::printf("%-32s %8s %8s %8s %7s %7s %9s %9s %7s %8s %8s\n", "query", "vigie", "vigie-t",
+              "prom", "ratio", "ratio-t", "vigie-h", "prom-h", "ratio-h", "vigie MB", "prom MB");
   for (size_t qi = 0; qi < queries.size(); ++qi) {
     long vigie_kb = VigieMemChild(self_path, vigie_dir, static_cast<int>(qi));
     auto fresh = testing::ChildProcess::Start(
@@ -343,7 +375,7 @@ int Run(const char* prom_dir, const char* vigie_dir, int reps, const char* self_
       prom_kb = StatusKb(fresh->pid(), "VmHWM:") - before;
       fresh->Stop();
     }
-    std::printf("%s %14.1f %14.1f\n", lines[qi].c_str(), vigie_kb / 1024.0, prom_kb / 1024.0);
+    std::printf("%s %8.1f %8.1f\n", lines[qi].c_str(), vigie_kb / 1024.0, prom_kb / 1024.0);
   }
   return 0;
 }

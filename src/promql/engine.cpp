@@ -129,6 +129,9 @@ Result<QueryResult> Engine::RangeQuery(storage::Queryable& queryable, const pars
         "zero or negative query resolution step widths are not accepted. Try a positive "
         "integer");
   }
+  if ((end - start) / step + 1 > opts_.max_samples) {
+    return ResourceExhausted(internal::kErrTooManySamples);
+  }
   return Exec(queryable, expr, start, end, step, false, opts);
 }
 

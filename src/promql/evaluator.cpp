@@ -94,7 +94,7 @@ IMatrix Evaluator::EvalNumber(double v) {
   IMatrix out(1);
   out[0].metric = ctx_.pool.Empty();
   int64_t steps = std::max<int64_t>(NumSteps(), 0);
-  out[0].points.reserve(steps);
+  out[0].points.reserve(ReserveSteps(steps));
   for (TimestampMs ts = start_; ts <= end_; ts += interval_) out[0].points.push_back({ts, v});
   ctx_.current_samples += static_cast<int64_t>(out[0].points.size());
   if (ctx_.current_samples > ctx_.max_samples) Throw(ResourceExhausted(kErrTooManySamples));
@@ -144,6 +144,8 @@ IMatrix Evaluator::EvalSubquery(const parser::SubqueryExpr& sq) {
   TimestampMs sub_start = step * (lower / step);
   if (sub_start < lower) sub_start += step;
   Evaluator sub(ctx_, sub_start, end_ - offset, step);
+  // Every step holds at least one point per series: more steps than the limit cannot fit.
+  if (sub.NumSteps() > ctx_.max_samples) Throw(ResourceExhausted(kErrTooManySamples));
   return sub.Eval(*sq.expr);
 }
 
@@ -217,7 +219,7 @@ IMatrix Evaluator::StepLoop(std::vector<IMatrix>& mats, const PrepFn& prep, cons
         idx = static_cast<int32_t>(result.size());
         out_index[id] = idx;
         result.push_back({s.metric, {}});
-        result.back().points.reserve(start_ == end_ ? 1 : steps);
+        result.back().points.reserve(start_ == end_ ? 1 : ReserveSteps(steps));
       }
       auto& pts = result[idx].points;
       if (!pts.empty() && pts.back().t == ts) ThrowExec(kErrSameLabelset);

@@ -9,6 +9,7 @@
 // Errors unwind as EvalError (as Prometheus panics) and become a Result at the engine boundary.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <limits>
@@ -53,6 +54,12 @@ struct EvalError {
 
 inline constexpr const char* kErrTooManySamples =
     "query processing would load too many samples into memory in query execution";
+// Capacity to reserve for a series of `steps` points: large ranges grow on demand, so that an
+// oversized query fails on the sample limit instead of on one huge allocation.
+inline size_t ReserveSteps(int64_t steps) {
+  return static_cast<size_t>(std::clamp<int64_t>(steps, 0, 4096));
+}
+
 inline constexpr const char* kErrSameLabelset =
     "vector cannot contain metrics with the same labelset";
 
@@ -78,6 +85,10 @@ struct QueryContext {
 
   // Throws a timeout or cancellation error when due.
   void CheckDone();
+  // The same, reading the clock only every 64th call (for per-series loops).
+  void CheckDoneSometimes() {
+    if ((++check_calls_ & 63) == 0) CheckDone();
+  }
   // Selects (once per selector node) the series of `vs`.
   const SelectedSeries& Select(const parser::VectorSelector& vs, TimestampMs mint, TimestampMs maxt,
                                DurationMs range);
@@ -87,6 +98,7 @@ struct QueryContext {
 
  private:
   std::unordered_map<const parser::VectorSelector*, SelectedSeries> selected_;
+  uint32_t check_calls_ = 0;
   std::vector<std::unique_ptr<storage::SeriesSet>> sets_;
 };
 

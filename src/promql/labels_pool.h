@@ -4,7 +4,7 @@
 
 #include <cstdint>
 #include <deque>
-#include <unordered_map>
+#include <string>
 #include <vector>
 
 #include "core/labels.h"
@@ -38,10 +38,13 @@ class LabelsPool {
   LabelsRef DropMetricName(LabelsRef l);
 
  private:
+  void Grow();
+
   std::deque<LabelSet> store_;
-  std::unordered_multimap<uint64_t, const LabelSet*> by_hash_;
-  std::unordered_map<LabelsRef, LabelsRef> drop_name_;
+  std::vector<const LabelSet*> table_;  // open addressing by hash; size a power of two
+  std::vector<LabelsRef> drop_name_;    // by id; null when not computed yet
   LabelsRef empty_ = nullptr;
+  std::string hash_buf_;
 };
 
 }  // namespace vigie::promql::internal

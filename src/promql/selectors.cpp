@@ -103,12 +103,13 @@ class VectorSelectorStream final : public SeriesStream {
   bool Next(ISeries* out) override {
     const DurationMs lookback = ctx_.lookback;
     while (i_ < sel_->series.size()) {
-      ctx_.CheckDone();
+      ctx_.CheckDoneSometimes();
       size_t i = i_++;
       ctx_.LoadSamples(*sel_->series[i], mint_, maxt_, &buf_);
       out->metric = sel_->labels[i];
       out->points.clear();
-      out->points.reserve(std::min<size_t>(buf_.size(), (end_ - start_) / interval_ + 1));
+      out->points.reserve(
+          std::min<size_t>(buf_.size(), ReserveSteps((end_ - start_) / interval_ + 1)));
       size_t next = 0;  // first sample after the current reference time
       for (TimestampMs ts = start_; ts <= end_; ts += interval_) {
         const TimestampMs ref = ts - offset_;
@@ -160,7 +161,7 @@ IMatrix Evaluator::EvalMatrixSelector(const parser::MatrixSelector& ms) {
   IMatrix out;
   std::vector<Point> buf;
   for (size_t i = 0; i < sel.series.size(); ++i) {
-    ctx_.CheckDone();
+    ctx_.CheckDoneSometimes();
     ctx_.LoadSamples(*sel.series[i], mint, maxt, &buf);
     RemoveStale(&buf);
     if (buf.empty()) continue;
@@ -197,7 +198,7 @@ class MatrixCallStream final : public SeriesStream {
 
   bool Next(ISeries* out) override {
     while (si_ < size()) {
-      ctx_.CheckDone();
+      ctx_.CheckDoneSometimes();
       size_t si = si_++;
       LabelsRef labels;
       const std::vector<Point>* pts;
@@ -214,7 +215,7 @@ class MatrixCallStream final : public SeriesStream {
       out->metric =
           id_ == parser::FunctionId::kLastOverTime ? labels : ctx_.pool.DropMetricName(labels);
       out->points.clear();
-      out->points.reserve((end_ - start_) / interval_ + 1);
+      out->points.reserve(ReserveSteps((end_ - start_) / interval_ + 1));
       Slide(*pts, &out->points);
       if (!out->points.empty()) {
         out_samples_ += static_cast<int64_t>(out->points.size());
@@ -239,7 +240,7 @@ class MatrixCallStream final : public SeriesStream {
     const int64_t steps = std::max<int64_t>((end_ - start_) / interval_ + 1, 0);
     std::vector<bool> found(steps);
     for (size_t si = 0; si < size(); ++si) {
-      ctx_.CheckDone();
+      ctx_.CheckDoneSometimes();
       const std::vector<Point>* pts;
       if (sel_ != nullptr) {
         ctx_.LoadSamples(*sel_->series[si], start_ - offset_ - range_, end_ - offset_, &buf_);
@@ -421,7 +422,7 @@ IMatrix Evaluator::EvalTimestampOfSelector(const parser::Call& call,
   std::vector<IMatrix> mats(1);
   std::vector<Point> buf;
   for (size_t i = 0; i < sel.series.size(); ++i) {
-    ctx_.CheckDone();
+    ctx_.CheckDoneSometimes();
     ctx_.LoadSamples(*sel.series[i], mint, maxt, &buf);
     ISeries s{sel.labels[i], {}};
     size_t next = 0;

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <thread>
 
+#include "instrument/registry.h"
 #include "promql/parser/parser.h"
 #include "tsdb/head.h"
 
@@ -140,6 +141,16 @@ TEST_F(EngineTest, TooManySamples) {
   ASSERT_FALSE(window.ok());
 }
 
+TEST_F(EngineTest, HugeStepCountsFailOnTheLimitNotOnMemory) {
+  Engine engine;
+  auto r = engine.RangeQuery(head_, "vector(1)", 0, 1'000'000'000'000, 1);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code(), ErrorCode::kResourceExhausted);
+  auto sq = engine.InstantQuery(head_, "max_over_time(vector(1)[10y:1ms])", 600'000);
+  ASSERT_FALSE(sq.ok());
+  EXPECT_EQ(ClassifyError(sq.error()), ErrorType::kExecution);
+}
+
 TEST_F(EngineTest, Timeout) {
   Engine engine({.timeout = 0});
   auto r = engine.InstantQuery(head_, "sum(m)", 600'000);
@@ -207,6 +218,30 @@ TEST_F(EngineTest, ConcurrencyLimitQueuesAndTimesOut) {
   EXPECT_TRUE(engine.InstantQuery(head_, "sum(m)", 600'000).ok());
 }
 
+TEST_F(EngineTest, ConcurrentQueriesGetTheirOwnResults) {
+  Engine engine({.max_concurrency = 3});
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong{0};
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&, i] {
+      for (int rep = 0; rep < 20; ++rep) {
+        auto r = engine.RangeQuery(head_, "sum(m{i=\"" + std::to_string(i) + "\"})", 0, 600'000,
+                                   60'000);
+        if (!r.ok()) {
+          ++wrong;
+          continue;
+        }
+        const auto& m = std::get<Matrix>(r->value);
+        if (m.size() != 1 || m[0].points.size() != 11 || m[0].points[10].v != i * 100 + 10) {
+          ++wrong;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(wrong.load(), 0);
+}
+
 TEST_F(EngineTest, ParsedExpressionIsNotModified) {
   Engine engine;
   auto e = parser::ParseExpr("m{i=\"1\"} @ start()");
@@ -216,6 +251,18 @@ TEST_F(EngineTest, ParsedExpressionIsNotModified) {
   ASSERT_TRUE(a.ok() && b.ok());
   EXPECT_EQ(std::get<Vector>(a->value)[0].v, 102);
   EXPECT_EQ(std::get<Vector>(b->value)[0].v, 104);
+}
+
+TEST_F(EngineTest, ExposesEngineMetrics) {
+  instrument::Registry registry;
+  Engine engine({.max_concurrency = 7}, &registry);
+  ASSERT_TRUE(engine.InstantQuery(head_, "sum(m)", 600'000).ok());
+  std::string text = registry.Render(expfmt::Format::kText004);
+  EXPECT_NE(text.find("prometheus_engine_queries 0"), std::string::npos) << text;
+  EXPECT_NE(text.find("prometheus_engine_queries_concurrent_max 7"), std::string::npos);
+  EXPECT_NE(text.find("prometheus_engine_query_duration_seconds_count{slice=\"inner_eval\"} 1"),
+            std::string::npos)
+      << text;
 }
 
 TEST_F(EngineTest, LookbackDeltaOption) {
