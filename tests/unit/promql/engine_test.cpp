@@ -225,8 +225,8 @@ TEST_F(EngineTest, ConcurrentQueriesGetTheirOwnResults) {
   for (int i = 0; i < 8; ++i) {
     threads.emplace_back([&, i] {
       for (int rep = 0; rep < 20; ++rep) {
-        auto r = engine.RangeQuery(head_, "sum(m{i=\"" + std::to_string(i) + "\"})", 0, 600'000,
-                                   60'000);
+        auto r =
+            engine.RangeQuery(head_, "sum(m{i=\"" + std::to_string(i) + "\"})", 0, 600'000, 60'000);
         if (!r.ok()) {
           ++wrong;
           continue;
