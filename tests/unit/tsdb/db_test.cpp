@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -70,6 +71,76 @@ class DbTest : public ::testing::Test {
     }
   }
 };
+
+// Appends, head compaction (cutting blocks and truncating the head and WAL), block compaction
+// and queries all running at once: every query sees every sample committed before it started,
+// exactly once and in order, however the data is split between head and blocks at that moment.
+TEST_F(DbTest, ConcurrentAppendCompactAndQuerySeeEverySampleOnce) {
+  Options o = Opts();
+  o.min_block_duration_ms = 10 * 60 * 1000;  // many small head ranges, so compaction runs often
+  auto db = MustOpen(o);
+  constexpr int kSeries = 20;
+  constexpr int64_t kEnd = 12 * kHourMs;
+  std::atomic<int64_t> committed_end{0};  // samples in [0, committed_end) are committed
+  std::atomic<bool> done{false};
+  std::atomic<int> compactions{0}, queries{0};
+
+  std::thread writer([&] {
+    for (int64_t t = 0; t < kEnd; t += 15000) {
+      auto app = db->NewAppender();
+      for (int s = 0; s < kSeries; ++s) {
+        Labels l{{"__name__", "reqs_total"}, {"instance", std::to_string(s)}};
+        ASSERT_TRUE(app->Append(0, l, t, static_cast<double>(t / 15000 * (s + 1))).ok());
+      }
+      ASSERT_TRUE(app->Commit().ok());
+      committed_end.store(t + 15000);
+      if ((t / 15000) % 120 == 119) {
+        // Every 30 min of data, let a compaction and a query run before going on (bounded).
+        const int c = compactions.load(), q = queries.load();
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+        while ((compactions.load() == c || queries.load() == q) &&
+               std::chrono::steady_clock::now() < deadline) {
+          std::this_thread::yield();
+        }
+      }
+    }
+    done = true;
+  });
+  std::thread compactor([&] {
+    while (!done) {
+      ASSERT_TRUE(db->Compact().ok());
+      ++compactions;
+      std::this_thread::yield();
+    }
+  });
+  auto check_reader = [&] {
+    while (!done) {
+      const int64_t end = committed_end.load();
+      auto all = All(*db);
+      ++queries;
+      if (end == 0) continue;
+      ASSERT_EQ(all.size(), static_cast<size_t>(kSeries));
+      for (const auto& s : all) {
+        const auto& smp = s.samples();
+        // Every committed sample is there; later ones may be too (committed meanwhile).
+        ASSERT_GE(smp.size(), static_cast<size_t>(end / 15000)) << s.labels().ToString();
+        for (size_t i = 0; i < smp.size(); ++i) {
+          ASSERT_EQ(smp[i].t, static_cast<int64_t>(i) * 15000) << s.labels().ToString();
+        }
+      }
+    }
+  };
+  std::thread reader1(check_reader), reader2(check_reader);
+  writer.join();
+  compactor.join();
+  reader1.join();
+  reader2.join();
+  EXPECT_GE(compactions.load(), 20);
+  EXPECT_GE(queries.load(), 20);
+  ASSERT_TRUE(db->Compact().ok());
+  EXPECT_FALSE(db->Blocks().empty());
+  ExpectComplete(*db, kSeries, 0, kEnd);
+}
 
 TEST_F(DbTest, HeadCompactsIntoBlocksAndQueriesSpanBoth) {
   auto db = MustOpen(Opts());
