@@ -4,6 +4,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { MatrixSeries, formatLabels } from '../api';
 import { h } from '../dom';
+import { formatTicks } from './ticks';
 
 const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2',
   '#7f7f7f', '#bcbd22', '#17becf', '#393b79', '#637939', '#8c6d31', '#843c39', '#7b4173'];
@@ -70,7 +71,7 @@ export class Chart {
           points: { show: false },
         })),
       ],
-      axes: [{}, { size: 70 }],
+      axes: [{}, { size: 70, values: (_u: uPlot, ticks: number[]) => formatTicks(ticks) }],
       legend: { live: true },
       cursor: { drag: { x: true, y: false } },
     };

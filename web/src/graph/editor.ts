@@ -78,14 +78,28 @@ export function createEditor(initial: string, onSubmit: () => void): Editor {
   let selected = 0;
   let seq = 0;
 
+  // The textarea grows with its text (wrapped lines too); its box is border-box, so add the
+  // borders to scrollHeight. Re-fit when the width changes, including when first attached.
+  const fitHeight = () => {
+    if (!input.isConnected) return;
+    input.style.height = 'auto';
+    const borders = input.offsetHeight - input.clientHeight;
+    input.style.height = `${input.scrollHeight + borders}px`;
+  };
+  let lastWidth = -1;
+  new ResizeObserver((entries) => {
+    const w = entries[0].contentRect.width;
+    if (w === lastWidth) return;
+    lastWidth = w;
+    requestAnimationFrame(fitHeight);  // not inside the observer: no resize-loop warnings
+  }).observe(root);
   const render = () => {
     highlight.textContent = '';
     for (const t of tokenize(input.value)) {
       highlight.append(h('span', { class: `tok-${t.kind}` }, t.text));
     }
     highlight.append('\n');
-    input.style.height = 'auto';
-    input.style.height = `${input.scrollHeight}px`;
+    fitHeight();
   };
   const closeMenu = () => {
     menu.hidden = true;
