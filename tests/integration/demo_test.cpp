@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include "lib/process.h"
 #include "lib/temp_dir.h"
@@ -106,37 +107,42 @@ size_t QueryResults(int port, const std::string& expr) {
   return j["data"]["result"].size();
 }
 
-TEST(Demo, RunsRestartsDeadChildrenAndStopsCleanly) {
+// Per-replica CPU as the Swarm dashboards query it: the same series whether the services run in
+// cgroups (root) or are reported per process (--no-cgroups, or cgroups not writable).
+constexpr const char* kPerReplicaCpu =
+    "sum by (container_label_com_docker_swarm_task_name) (rate(container_cpu_usage_seconds_total{"
+    "container_label_com_docker_swarm_service_name=\"vigie-demo_gallery\"}[10s]))";
+
+class Demo : public ::testing::TestWithParam<bool> {};  // parameter: --no-cgroups
+
+TEST_P(Demo, RunsRestartsDeadChildrenAndStopsCleanly) {
   testing::TempDir dir;
   const int server = testing::FreeTcpPort(), gallery = FreePortTriple();
   const int agent = testing::FreeTcpPort(), load = testing::FreeTcpPort();
   const int demo_port = testing::FreeTcpPort();
   ASSERT_GT(gallery, 0);
-  auto demo = ChildProcess::Start({testing::VigieBinary(),
-                                   "demo",
-                                   "--data",
-                                   dir.Join("data"),
-                                   "--web.listen-address",
-                                   "127.0.0.1:" + std::to_string(server),
-                                   "--gallery-port",
-                                   std::to_string(gallery),
-                                   "--agent-port",
-                                   std::to_string(agent),
-                                   "--load-port",
-                                   std::to_string(load),
-                                   "--demo-port",
-                                   std::to_string(demo_port),
-                                   "--images",
-                                   "10",
-                                   "--users",
-                                   "2",
-                                   "--scrape-interval",
-                                   "1s"},
-                                  dir.Join("demo.log"));
+  std::vector<std::string> argv = {testing::VigieBinary(), "demo", "--data", dir.Join("data")};
+  auto flag = [&](const std::string& name, const std::string& value) {
+    argv.push_back(name);
+    argv.push_back(value);
+  };
+  flag("--web.listen-address", "127.0.0.1:" + std::to_string(server));
+  flag("--gallery-port", std::to_string(gallery));
+  flag("--agent-port", std::to_string(agent));
+  flag("--load-port", std::to_string(load));
+  flag("--demo-port", std::to_string(demo_port));
+  flag("--images", "10");
+  flag("--users", "2");
+  flag("--scrape-interval", "1s");
+  if (GetParam()) argv.push_back("--no-cgroups");
+  auto demo = ChildProcess::Start(argv, dir.Join("demo.log"));
   ASSERT_TRUE(demo.ok()) << demo.error().message();
 
   // Every service is scraped and up.
   ASSERT_TRUE(Eventually([&] { return QueryResults(server, "up == 1") >= 5; }, 120000))
+      << demo->Log();
+  // Both gallery replicas appear with their Swarm task names.
+  EXPECT_TRUE(Eventually([&] { return QueryResults(server, kPerReplicaCpu) == 2; }, 60000))
       << demo->Log();
   auto children = Children(demo->pid());
   pid_t replica = -1;
@@ -184,6 +190,9 @@ TEST(Demo, RunsRestartsDeadChildrenAndStopsCleanly) {
         << "child still running after the demo stopped: " << pid << " " << cmd;
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(CgroupsOrProcesses, Demo, ::testing::Bool(),
+                         [](const auto& info) { return info.param ? "NoCgroups" : "Default"; });
 
 }  // namespace
 }  // namespace vigie

@@ -44,7 +44,15 @@ export function statusPage(root: HTMLElement): () => void {
     .then((d) => runtime.append(kvTable('Runtime information', d))).catch(fail(runtime, 'runtime information'));
   api.get<TsdbStats>('/api/v1/status/tsdb').then((d) => {
     tsdb.append(h('h2', {}, 'TSDB status'));
-    if (d.headStats) tsdb.append(kvTable('Head', d.headStats));
+    if (d.headStats) {
+      // Prometheus shows the head's time range as dates; keep the raw milliseconds beside them.
+      const head: Record<string, unknown> = { ...d.headStats };
+      for (const k of ['minTime', 'maxTime']) {
+        const ms = d.headStats[k];
+        if (typeof ms === 'number' && Math.abs(ms) < 8.64e15) head[k] = `${new Date(ms).toISOString()} (${ms})`;
+      }
+      tsdb.append(kvTable('Head', head));
+    }
     for (const el of [
       topTable('Top series count by metric name', d.seriesCountByMetricName),
       topTable('Top label names with value count', d.labelValueCountByLabelName),
