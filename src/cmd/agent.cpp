@@ -236,7 +236,7 @@ int RunAgent(AgentFlags& f) {
           return kExitUsage;
         }
         if (!container_cache) container_cache = std::make_unique<docker::ContainerCache>();
-        for (auto& info : *infos) container_cache->Upsert(std::move(info));
+        for (auto& info : *infos) container_cache->Pin(std::move(info));
         o.containers = container_cache.get();
       }
       set.Add(collect::NewContainerCollector(o));

@@ -8,7 +8,9 @@ namespace vigie::docker {
 std::shared_ptr<const ContainerInfo> ContainerCache::Get(std::string_view id) const {
   std::lock_guard lock(mu_);
   auto it = by_id_.find(id);
-  return it == by_id_.end() ? nullptr : it->second;
+  if (it != by_id_.end()) return it->second;
+  auto pin = pinned_.find(id);
+  return pin == pinned_.end() ? nullptr : pin->second;
 }
 
 uint64_t ContainerCache::generation() const {
@@ -18,7 +20,9 @@ uint64_t ContainerCache::generation() const {
 
 size_t ContainerCache::size() const {
   std::lock_guard lock(mu_);
-  return by_id_.size();
+  size_t n = by_id_.size();
+  for (const auto& [id, info] : pinned_) n += by_id_.count(id) == 0 ? 1 : 0;
+  return n;
 }
 
 bool ContainerCache::synced() const {
@@ -30,6 +34,13 @@ void ContainerCache::Upsert(ContainerInfo info) {
   auto p = std::make_shared<const ContainerInfo>(std::move(info));
   std::lock_guard lock(mu_);
   by_id_[p->id] = std::move(p);
+  ++generation_;
+}
+
+void ContainerCache::Pin(ContainerInfo info) {
+  auto p = std::make_shared<const ContainerInfo>(std::move(info));
+  std::lock_guard lock(mu_);
+  pinned_[p->id] = std::move(p);
   ++generation_;
 }
 

@@ -34,6 +34,9 @@ class ContainerCache {
   bool synced() const;
 
   void Upsert(ContainerInfo info);
+  // Adds a container that the engine does not know (e.g. `vigie demo`'s services, described by
+  // --collector.container.metadata-file): kept by ReplaceAll, Refresh and Remove.
+  void Pin(ContainerInfo info);
   // Replaces the whole content and marks the cache synced (what Refresh does after listing).
   void ReplaceAll(std::vector<ContainerInfo> containers);
   void Remove(std::string_view id);
@@ -48,7 +51,9 @@ class ContainerCache {
  private:
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<const ContainerInfo>, std::less<>>
-      by_id_;                // GUARDED_BY(mu_)
+      by_id_;  // GUARDED_BY(mu_)
+  std::map<std::string, std::shared_ptr<const ContainerInfo>, std::less<>>
+      pinned_;               // GUARDED_BY(mu_)
   uint64_t generation_ = 0;  // GUARDED_BY(mu_)
   bool synced_ = false;      // GUARDED_BY(mu_)
 };

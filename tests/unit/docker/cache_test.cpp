@@ -112,5 +112,28 @@ TEST(ContainerCache, ApplyAndGeneration) {
   EXPECT_TRUE(cache.synced());
 }
 
+// Containers pinned from a metadata file (vigie demo's services) survive the engine's resyncs,
+// which would otherwise drop every container the engine does not list.
+TEST(ContainerCache, PinnedContainersSurviveResync) {
+  ContainerCache cache;
+  ContainerInfo pinned;
+  pinned.id = "demo";
+  pinned.name = "vigie-demo_gallery.1";
+  cache.Pin(pinned);
+  ContainerInfo engine;
+  engine.id = "e";
+  const uint64_t g = cache.generation();
+  cache.ReplaceAll({engine});
+  EXPECT_GT(cache.generation(), g);
+  ASSERT_NE(cache.Get("demo"), nullptr);
+  EXPECT_EQ(cache.Get("demo")->name, "vigie-demo_gallery.1");
+  EXPECT_NE(cache.Get("e"), nullptr);
+  EXPECT_EQ(cache.size(), 2u);
+  cache.Remove("demo");
+  EXPECT_NE(cache.Get("demo"), nullptr);
+  cache.ReplaceAll({});
+  EXPECT_EQ(cache.size(), 1u);
+}
+
 }  // namespace
 }  // namespace vigie::docker
