@@ -11,8 +11,11 @@ find_package(CLI11 QUIET)
 find_package(SQLite3 REQUIRED)
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
-pkg_check_modules(VIPS IMPORTED_TARGET vips-cpp)
+# vips: compile flags only; src/gallery loads libvips.so.42 at run time (dlopen).
+pkg_check_modules(VIPS IMPORTED_TARGET vips)
 find_package(Snappy QUIET)
+# Optional: batched cgroup reads in the container collector (Debian liburing-dev).
+pkg_check_modules(URING IMPORTED_TARGET liburing)
 if(VIGIE_BUILD_TESTS)
   find_package(GTest REQUIRED)
 endif()

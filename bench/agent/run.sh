@@ -81,6 +81,7 @@ ne_anon=$(kb $NE_PID RssAnon); ag_anon=$(kb $AGENT_PID RssAnon)
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b>0) printf "%.2fx", a/b; else print "n/a" }'; }
 printf '%d scrapes each, collectors: %s\n' "$N" "${COLLECTORS[*]}"
+printf 'load average after the scrapes: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf 'series exposed: node-exporter %s, vigie agent %s\n' "$(series $NE_PORT)" "$(series $AGENT_PORT)"
 printf '%-28s %14s %14s %10s\n' "" "node-exporter" "vigie agent" "ratio"
 printf '%-28s %14s %14s %10s\n' "CPU ms per scrape" "$ne_cpu" "$ag_cpu" "$(ratio "$ag_cpu" "$ne_cpu")"

@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--socket") == 0) socket = argv[i + 1];
   }
   // As `vigie agent` does at start: keep the allocator's memory between scrapes (see
-  // src/cmd/agent.cpp), and allow the collector its dozen open files per container.
+  // src/cmd/agent.cpp), and allow the collector its open files (about eight per container).
   mallopt(M_ARENA_MAX, 1);
   mallopt(M_TRIM_THRESHOLD, 16 << 20);
   mallopt(M_MMAP_THRESHOLD, 4 << 20);

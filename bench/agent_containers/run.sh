@@ -30,5 +30,9 @@ seq 1 "$count" | xargs -P 4 -I{} docker run -d --network none --label vigie.test
   --name "vigie-bench-{}-$$" "$image" >/dev/null || exit 1
 running=$(docker ps -q --filter label=vigie.test=bench | wc -l)
 echo "running: $running"
+sleep 10  # let dockerd and the container shims settle after starting them all
 echo "machine: $(nproc) CPUs, kernel $(uname -r), docker $(docker version --format '{{.Server.Version}}')"
+# The machine may be shared: the load average beside the figures says how much.
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$bench" --scrapes 500
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

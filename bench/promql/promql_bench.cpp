@@ -3,15 +3,22 @@
 //   promql_bench generate FILE          OpenMetrics data (13 000 series, 6h15m at 60s)
 //   promql_bench import FILE DIR        vigie blocks from it (tsdb::ImportOpenMetrics)
 //   promql_bench run PROM_DIR VIGIE_DIR [REPS]
+//   promql_bench vigie|vigie-glibc VIGIE_DIR [REPS [QUERY_INDEX]]   vigie alone (profiling)
 //
 // `run` starts Prometheus on PROM_DIR (blocks made by promtool from the same FILE) on a
 // loopback port, opens VIGIE_DIR with tsdb::DB, and runs each query REPS times on both,
-// alternating. It prints medians of: vigie's engine in-process; Prometheus's engine (the
+// alternating. It prints medians of: vigie's engine in a fresh process (`promql_bench vigie`,
+// with the malloc settings `vigie server` uses; `vigie-glibc` with glibc's defaults, for
+// comparison); Prometheus's engine (the
 // execTotalTime its API reports with stats=all: the same work without HTTP and JSON); the ratio;
 // the whole HTTP request to `vigie server` (when the binary is built; on a copy of VIGIE_DIR) and
 // to Prometheus, and their ratio. Then, per query, the resident memory the query added in a fresh
 // process (VmHWM after resetting it, minus VmRSS before): a child opening VIGIE_DIR, and a freshly
-// started Prometheus. bench/promql/run.sh does all steps.
+// started Prometheus (medians of three). bench/promql/run.sh does all steps.
+#include <arpa/inet.h>
+#include <malloc.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -23,6 +30,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -127,6 +135,38 @@ std::string UrlEncode(const std::string& s) {
   return out;
 }
 
+// GET over HTTP/1.0 (the connection closes at the end of the body) into `buf`, which the
+// caller reuses: its memory stays mapped, so the client's own page faults (expensive on this
+// VM, and as many for either server) stay out of the timings. Returns the body, or nullopt.
+std::optional<std::string_view> HttpGet(int port, const std::string& path, std::string* buf) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return std::nullopt;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const std::string req = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      write(fd, req.data(), req.size()) != static_cast<ssize_t>(req.size())) {
+    close(fd);
+    return std::nullopt;
+  }
+  buf->clear();
+  constexpr size_t kPiece = 1 << 16;
+  while (true) {
+    const size_t old = buf->size();
+    if (buf->capacity() < old + kPiece) buf->reserve(2 * (old + kPiece));
+    buf->resize(old + kPiece);
+    const ssize_t n = read(fd, buf->data() + old, kPiece);
+    buf->resize(old + static_cast<size_t>(std::max<ssize_t>(n, 0)));
+    if (n <= 0) break;
+  }
+  close(fd);
+  const size_t body = buf->find("\r\n\r\n");
+  if (buf->rfind("HTTP/1.", 0) != 0 || body == std::string::npos) return std::nullopt;
+  return std::string_view(*buf).substr(body + 4);
+}
+
 double Median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
@@ -147,6 +187,13 @@ std::vector<BenchQuery> Queries() {
       {"raw selector, 1 000 series", "x_total{job=\"j3\"}", true},
       {"instant, all 13 100 series", "{__name__=~\".+\"}", false},
   };
+}
+
+// The malloc settings `vigie server` starts with (TuneMallocForQueries in src/cmd/server.cpp):
+// keep freed heap instead of handing it back to the kernel after every query.
+void TuneMallocLikeServer() {
+  mallopt(M_TRIM_THRESHOLD, 128 << 20);
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
 }
 
 Result<std::unique_ptr<tsdb::DB>> OpenVigie(const char* vigie_dir) {
@@ -181,7 +228,8 @@ int VigieOnly(const char* vigie_dir, int reps, int only) {
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
       if (!r.ok()) return 1;
     }
-    std::printf("%-32s %10.1f ms\n", qs[i].name.c_str(), Median(t));
+    std::printf("%-32s %10.1f ms  min %.1f\n", qs[i].name.c_str(), Median(t),
+                *std::min_element(t.begin(), t.end()));
   }
   return 0;
 }
@@ -201,10 +249,11 @@ int VigieMem(const char* vigie_dir, int index) {
 }
 
 // The median latency of query `index` over `reps` runs in a fresh process (so that this
-// process's HTTP and JSON work does not disturb vigie's heap or caches).
-double VigieTimeChild(const char* self_path, const char* vigie_dir, int reps, int index,
-                      const std::string& env = "") {
-  std::string cmd = env + std::string(self_path) + " vigie " + vigie_dir + " " +
+// process's HTTP and JSON work does not disturb vigie's heap or caches); `mode` "vigie" runs
+// with the server's malloc settings, "vigie-glibc" with glibc's defaults.
+double VigieTimeChild(const char* self_path, const char* mode, const char* vigie_dir, int reps,
+                      int index) {
+  std::string cmd = std::string(self_path) + " " + mode + " " + vigie_dir + " " +
                     std::to_string(reps) + " " + std::to_string(index);
   FILE* p = popen(cmd.c_str(), "r");
   if (p == nullptr) return -1;
@@ -285,6 +334,7 @@ int Run(const char* prom_dir, const char* vigie_dir, int reps, const char* self_
     paths.push_back(path + "&stats=all");
   }
   std::vector<std::string> lines;
+  std::string prom_buf, vigie_buf;  // response buffers, reused (see HttpGet)
   for (size_t qi = 0; qi < queries.size(); ++qi) {
     const auto& q = queries[qi];
     const std::string& path = paths[qi];
@@ -306,12 +356,12 @@ int Run(const char* prom_dir, const char* vigie_dir, int reps, const char* self_
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
       auto t2 = std::chrono::steady_clock::now();
-      auto body = testing::HttpGetBody(port, path);
+      auto body = HttpGet(port, path, &prom_buf);
       auto t3 = std::chrono::steady_clock::now();
-      if (!body.ok()) return 1;
+      if (!body) return 1;
       auto j = nlohmann::json::parse(*body, nullptr, false);
       if (j.is_discarded() || j["status"] != "success") {
-        std::fprintf(stderr, "prometheus: %s\n", body->substr(0, 300).c_str());
+        std::fprintf(stderr, "prometheus: %s\n", std::string(body->substr(0, 300)).c_str());
         return 1;
       }
       prom_series = j["data"]["result"].size();
@@ -319,12 +369,13 @@ int Run(const char* prom_dir, const char* vigie_dir, int reps, const char* self_
       if (vigie_server) {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
         auto t4 = std::chrono::steady_clock::now();
-        auto vb = testing::HttpGetBody(vigie_port, path);
+        auto vb = HttpGet(vigie_port, path, &vigie_buf);
         vigie_http =
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t4)
                 .count();
-        if (!vb.ok() || vb->find("\"success\"") == std::string::npos) {
-          std::fprintf(stderr, "vigie server: %s\n", vb.ok() ? vb->substr(0, 300).c_str() : "");
+        if (!vb || vb->find("\"success\"") == std::string::npos) {
+          std::fprintf(stderr, "vigie server: %s\n",
+                       vb ? std::string(vb->substr(0, 300)).c_str() : "");
         }
       }
       if (rep < 0) continue;
@@ -337,11 +388,12 @@ int Run(const char* prom_dir, const char* vigie_dir, int reps, const char* self_
                    vigie_series, prom_series);
     }
     char line[256];
-    const double v = VigieTimeChild(self_path, vigie_dir, reps, static_cast<int>(qi));
-    // The same with glibc told not to give freed heap back at once: on this VM page faults are
-    // expensive, and Go's runtime keeps its heap the same way.
-    const double vt = VigieTimeChild(self_path, vigie_dir, reps, static_cast<int>(qi),
-                                     "MALLOC_TRIM_THRESHOLD_=268435456 ");
+    // With the malloc settings of `vigie server`, and with glibc's defaults (which give freed
+    // heap back to the kernel at once: on this VM the page faults of the next query are
+    // expensive; Go's runtime keeps its heap).
+    const double v = VigieTimeChild(self_path, "vigie", vigie_dir, reps, static_cast<int>(qi));
+    const double vt =
+        VigieTimeChild(self_path, "vigie-glibc", vigie_dir, reps, static_cast<int>(qi));
     const double p = Median(pt);
     std::snprintf(line, sizeof line, "%-32s %8.1f %8.1f %8.1f %6.2fx %6.2fx %9.1f %9.1f %6.2fx",
                   q.name.c_str(), v, vt, p, v / p, vt / p, Median(vh), Median(ph),
@@ -356,26 +408,34 @@ int Run(const char* prom_dir, const char* vigie_dir, int reps, const char* self_
 
   // Peak memory per query, each in a fresh process: resident memory added while the query ran
   // (VmHWM after resetting it, minus VmRSS before) by vigie (a child opening the blocks) and by
-  // a freshly started Prometheus on the same blocks.
-  std::printf("%-32s %8s %8s %8s %7s %7s %9s %9s %7s %8s %8s\n", "query", "vigie", "vigie-t",
-              "prom", "ratio", "ratio-t", "vigie-h", "prom-h", "ratio-h", "vigie MB", "prom MB");
+  // a freshly started Prometheus on the same blocks; the median of three fresh processes each
+  // (Prometheus's figure varies with where its garbage collector stands when the query starts).
+  std::printf("%-32s %8s %8s %8s %7s %7s %9s %9s %7s %8s %8s\n", "query", "vigie", "vigie-g",
+              "prom", "ratio", "ratio-g", "vigie-h", "prom-h", "ratio-h", "vigie MB", "prom MB");
+  constexpr int kMemRuns = 3;
   for (size_t qi = 0; qi < queries.size(); ++qi) {
-    long vigie_kb = VigieMemChild(self_path, vigie_dir, static_cast<int>(qi));
-    auto fresh = testing::ChildProcess::Start(
-        {"prometheus", "--config.file=" + cfg, std::string("--storage.tsdb.path=") + prom_dir,
-         "--storage.tsdb.retention.time=100y",
-         "--web.listen-address=127.0.0.1:" + std::to_string(port)},
-        std::string(prom_dir) + "/../prometheus.log");
-    long prom_kb = -1;
-    if (fresh.ok() && testing::WaitForHttpOk(port, "/-/ready", 120000)) {
-      std::this_thread::sleep_for(std::chrono::seconds(2));
-      const long before = StatusKb(fresh->pid(), "VmRSS:");
-      ResetPeak(fresh->pid());
-      (void)testing::HttpGetBody(port, paths[qi]);
-      prom_kb = StatusKb(fresh->pid(), "VmHWM:") - before;
-      fresh->Stop();
+    std::vector<double> vigie_kb, prom_kb;
+    for (int run = 0; run < kMemRuns; ++run) {
+      vigie_kb.push_back(
+          static_cast<double>(VigieMemChild(self_path, vigie_dir, static_cast<int>(qi))));
+      auto fresh = testing::ChildProcess::Start(
+          {"prometheus", "--config.file=" + cfg, std::string("--storage.tsdb.path=") + prom_dir,
+           "--storage.tsdb.retention.time=100y",
+           "--web.listen-address=127.0.0.1:" + std::to_string(port)},
+          std::string(prom_dir) + "/../prometheus.log");
+      if (fresh.ok() && testing::WaitForHttpOk(port, "/-/ready", 120000)) {
+        std::this_thread::sleep_for(std::chrono::seconds(2));
+        const long before = StatusKb(fresh->pid(), "VmRSS:");
+        ResetPeak(fresh->pid());
+        (void)testing::HttpGetBody(port, paths[qi]);
+        prom_kb.push_back(static_cast<double>(StatusKb(fresh->pid(), "VmHWM:") - before));
+        fresh->Stop();
+      } else {
+        prom_kb.push_back(-1024);
+      }
     }
-    std::printf("%s %8.1f %8.1f\n", lines[qi].c_str(), vigie_kb / 1024.0, prom_kb / 1024.0);
+    std::printf("%s %8.1f %8.1f\n", lines[qi].c_str(), Median(vigie_kb) / 1024.0,
+                Median(prom_kb) / 1024.0);
   }
   return 0;
 }
@@ -385,12 +445,16 @@ int Run(const char* prom_dir, const char* vigie_dir, int reps, const char* self_
 int main(int argc, char** argv) {
   if (argc >= 3 && std::string(argv[1]) == "generate") return Generate(argv[2]);
   if (argc >= 4 && std::string(argv[1]) == "import") return Import(argv[2], argv[3]);
-  if (argc >= 3 && std::string(argv[1]) == "vigie") {
+  const std::string mode = argc >= 2 ? argv[1] : "";
+  if (argc >= 3 && (mode == "vigie" || mode == "vigie-glibc")) {
+    if (mode == "vigie") TuneMallocLikeServer();
     return VigieOnly(argv[2], argc >= 4 ? std::atoi(argv[3]) : 5,
                      argc >= 5 ? std::atoi(argv[4]) : -1);
   }
-  if (argc >= 4 && std::string(argv[1]) == "vigie-mem")
+  if (argc >= 4 && mode == "vigie-mem") {
+    TuneMallocLikeServer();
     return VigieMem(argv[2], std::atoi(argv[3]));
+  }
   if (argc >= 4 && std::string(argv[1]) == "run") {
     return Run(argv[2], argv[3], argc >= 5 ? std::atoi(argv[4]) : 5, argv[0]);
   }

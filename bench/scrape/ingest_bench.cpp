@@ -14,6 +14,7 @@
 // outside: /proc/<pid>/stat and /status just before it is stopped, samples and series from its
 // own /metrics.
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -215,6 +216,8 @@ int RunVigie(const Args& a) {
   const double series = MetricValue(metrics, "prometheus_tsdb_head_series");
   std::printf("cpu_seconds=%.3f rss_kb=%ld samples=%.0f series=%.0f\n", cpu, rss, samples, series);
   std::fflush(stdout);
+  // Heap in use vs. obtained from the system (fragmentation), on stderr.
+  if (std::getenv("VIGIE_BENCH_MALLOC_STATS") != nullptr) malloc_stats();
   (*m)->Stop();
   (void)(*db)->Close();
   return 0;

@@ -1,5 +1,6 @@
 #include "api/json_writer.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -114,26 +115,96 @@ void AppendJsonString(std::string* out, std::string_view s) {
   out->push_back('"');
 }
 
-void AppendGoFloat(std::string* out, double v, char fmt) {
-  if (std::isnan(v)) {
-    out->append("NaN");
-    return;
-  }
-  if (std::isinf(v)) {
-    out->append(v > 0 ? "+Inf" : "-Inf");
-    return;
-  }
-  char buf[400];  // fixed notation of the largest double needs 309 digits
+namespace {
+
+// The formatting primitives write into a caller's buffer and return the end: the matrix fast
+// path (SamplePairs) formats hundreds of thousands of points without touching the string.
+// kMaxSampleValueChars bounds WriteSampleValue's output (the longest is a negative 'e' form).
+constexpr size_t kMaxSampleValueChars = 32;
+constexpr size_t kMaxTimestampChars = 24;
+
+char* WriteGoFloat(char* p, char* end, double v, char fmt) {
+  if (std::isnan(v)) return std::copy_n("NaN", 3, p);
+  if (std::isinf(v)) return std::copy_n(v > 0 ? "+Inf" : "-Inf", 4, p);
   auto format = fmt == 'e' ? std::chars_format::scientific : std::chars_format::fixed;
-  auto r = std::to_chars(buf, buf + sizeof buf, v, format);
-  out->append(buf, r.ptr);
+  return std::to_chars(p, end, v, format).ptr;
 }
 
-void AppendSampleValue(std::string* out, double v) {
+constexpr double kPow10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+
+// Go's shortest 'f' formatting for the common case of a value with at most 15 significant
+// digits and 9 decimals (counters and gauges scraped as short decimals), much cheaper than the
+// general shortest-digits algorithm; nullptr when the value is not such a number.
+// Why it is exact: for k = 0, 1, ... the only decimal with k fractional digits that could read
+// back as |v| is the integer m nearest |v|*10^k (below 1e15 the decimal grid 10^-k is wider
+// than the gap between doubles, and the product's rounding error is far below 0.5), and
+// m / 10^k, a correctly rounded division of two exact doubles, is what parsing "m e-k" gives.
+// The first k that reads back has the fewest digits: Go's shortest representation.
+char* WriteShortDecimal(char* p, double v) {
+  const double a = std::fabs(v);
+  if (!(a >= 1e-6 && a < 1e15)) return nullptr;
+  for (int k = 0; k <= 9; ++k) {
+    const double prod = a * kPow10[k];
+    if (prod >= 1e15) return nullptr;
+    // Round to the nearest integer (prod < 2^52): adding and removing 2^52 drops the fraction
+    // (an inline nearbyint; IEEE arithmetic keeps the compiler from folding it away).
+    const double r = (prod + 0x1p52) - 0x1p52;
+    if (std::fabs(prod - r) > 0.01 || r / kPow10[k] != a) continue;
+    if (std::signbit(v)) *p++ = '-';
+    char digits[20];
+    char* d_end = std::to_chars(digits, digits + sizeof digits, static_cast<uint64_t>(r)).ptr;
+    const int n = static_cast<int>(d_end - digits);
+    if (n <= k) {  // 0.000ddd
+      *p++ = '0';
+      *p++ = '.';
+      for (int i = n; i < k; ++i) *p++ = '0';
+      return std::copy(digits, d_end, p);
+    }
+    p = std::copy(digits, d_end - k, p);
+    if (k == 0) return p;
+    *p++ = '.';
+    return std::copy(d_end - k, d_end, p);
+  }
+  return nullptr;
+}
+
+char* WriteSampleValue(char* p, double v) {
+  if (char* end = WriteShortDecimal(p, v)) return end;
   double a = std::fabs(v);
   char fmt = 'f';
   if (a != 0 && (a < 1e-6 || a >= 1e21)) fmt = 'e';
-  AppendGoFloat(out, v, fmt);
+  return WriteGoFloat(p, p + kMaxSampleValueChars, v, fmt);
+}
+
+char* WriteTimestamp(char* p, TimestampMs t) {
+  uint64_t u;
+  if (t < 0) {
+    *p++ = '-';
+    u = static_cast<uint64_t>(-(t + 1)) + 1;  // no overflow for INT64_MIN
+  } else {
+    u = static_cast<uint64_t>(t);
+  }
+  p = std::to_chars(p, p + 20, u / 1000).ptr;
+  unsigned frac = static_cast<unsigned>(u % 1000);
+  if (frac != 0) {
+    *p++ = '.';
+    *p++ = static_cast<char>('0' + frac / 100);
+    *p++ = static_cast<char>('0' + frac / 10 % 10);
+    *p++ = static_cast<char>('0' + frac % 10);
+  }
+  return p;
+}
+
+}  // namespace
+
+void AppendGoFloat(std::string* out, double v, char fmt) {
+  char buf[400];  // fixed notation of the largest double needs 309 digits
+  out->append(buf, WriteGoFloat(buf, buf + sizeof buf, v, fmt));
+}
+
+void AppendSampleValue(std::string* out, double v) {
+  char buf[kMaxSampleValueChars];
+  out->append(buf, WriteSampleValue(buf, v));
 }
 
 void AppendJsonNumber(std::string* out, double v) {
@@ -158,23 +229,8 @@ void AppendJsonNumber(std::string* out, double v) {
 }
 
 void AppendTimestamp(std::string* out, TimestampMs t) {
-  uint64_t u;
-  if (t < 0) {
-    out->push_back('-');
-    u = static_cast<uint64_t>(-(t + 1)) + 1;  // no overflow for INT64_MIN
-  } else {
-    u = static_cast<uint64_t>(t);
-  }
-  char buf[32];
-  auto r = std::to_chars(buf, buf + sizeof buf, u / 1000);
-  out->append(buf, r.ptr);
-  unsigned frac = static_cast<unsigned>(u % 1000);
-  if (frac != 0) {
-    out->push_back('.');
-    out->push_back(static_cast<char>('0' + frac / 100));
-    out->push_back(static_cast<char>('0' + frac / 10 % 10));
-    out->push_back(static_cast<char>('0' + frac % 10));
-  }
+  char buf[kMaxTimestampChars];
+  out->append(buf, WriteTimestamp(buf, t));
 }
 
 std::string FormatGoTime(TimestampMs t) {
@@ -291,6 +347,33 @@ void JsonWriter::SampleValue(double v) {
 void JsonWriter::Timestamp(TimestampMs t) {
   BeforeValue();
   AppendTimestamp(&out_, t);
+}
+
+void JsonWriter::SamplePairs(std::span<const storage::Sample> points) {
+  BeforeValue();
+  // Formatted in a stack buffer and appended in pieces: no allocation per point, one
+  // bounds check per point, and the writer's buffer grows by large appends only.
+  constexpr size_t kPointMax = kMaxTimestampChars + kMaxSampleValueChars + 6;  // [t,"v"],
+  char buf[16384];
+  char* p = buf;
+  *p++ = '[';
+  for (size_t i = 0; i < points.size(); ++i) {
+    if (static_cast<size_t>(buf + sizeof buf - p) < kPointMax) {
+      out_.append(buf, p);
+      p = buf;
+    }
+    if (i != 0) *p++ = ',';
+    *p++ = '[';
+    p = WriteTimestamp(p, points[i].t);
+    *p++ = ',';
+    *p++ = '"';
+    p = WriteSampleValue(p, points[i].v);
+    *p++ = '"';
+    *p++ = ']';
+  }
+  *p++ = ']';
+  out_.append(buf, p);
+  MaybeFlush();
 }
 
 void JsonWriter::Time(TimestampMs t) {

@@ -22,12 +22,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/labels.h"
 #include "core/time.h"
+#include "storage/value.h"
 
 namespace vigie::api {
 
@@ -60,6 +62,9 @@ class JsonWriter {
   void SampleValue(double v);
   // A sample timestamp (ms) as fractional seconds, jsonutil.MarshalTimestamp style.
   void Timestamp(TimestampMs t);
+  // A matrix series' values: [[t,"v"],...] with Timestamp's and SampleValue's spelling, written
+  // in one pass (the bulk of a range query's answer).
+  void SamplePairs(std::span<const storage::Sample> points);
   // A wall-clock time as an RFC 3339 string; 0 is Go's zero time "0001-01-01T00:00:00Z".
   void Time(TimestampMs t);
   // A label set as an object {"name": "value", ...} in label order.

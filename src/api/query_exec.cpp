@@ -94,14 +94,7 @@ void WriteMatrix(JsonWriter& w, const promql::Matrix& m) {
     w.LabelsObject(s.metric);
     if (!s.points.empty()) {  // Prometheus writes "values" only when there are points
       w.Key("values");
-      w.BeginArray();
-      for (const auto& p : s.points) {
-        w.BeginArray();
-        w.Timestamp(p.t);
-        w.SampleValue(p.v);
-        w.EndArray();
-      }
-      w.EndArray();
+      w.SamplePairs(s.points);
     }
     w.EndObject();
   }

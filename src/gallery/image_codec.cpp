@@ -3,23 +3,23 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <mutex>
 #include <random>
-#include <vips/vips8>
+
+#include "gallery/vips_loader.h"
 
 namespace vigie::gallery {
 
 namespace {
 
-std::string TakeBuffer(void* buf, size_t len) {
+std::string TakeBuffer(const VipsApi& v, void* buf, size_t len) {
   std::string out(static_cast<const char*>(buf), len);
-  g_free(buf);
+  v.free(buf);
   return out;
 }
 
-std::string VipsErrorText() {
-  std::string e = vips_error_buffer();
-  vips_error_clear();
+std::string VipsErrorText(const VipsApi& v) {
+  std::string e = v.error_buffer();
+  v.error_clear();
   while (!e.empty() && (e.back() == '\n' || e.back() == ' ')) e.pop_back();
   return e;
 }
@@ -51,22 +51,14 @@ std::string_view ExtensionOf(ImageFormat f) {
 }
 
 Status InitImageCodec() {
-  static std::once_flag once;
-  static bool ok = false;
-  std::call_once(once, [] {
-    ok = VIPS_INIT("vigie") == 0;
-    if (ok) {
-      // We keep our own bounded caches; vips' operation cache would grow per distinct image.
-      vips_cache_set_max(0);
-      vips_concurrency_set(1);
-    }
-  });
-  if (!ok) return Internal("cannot start libvips: " + VipsErrorText());
+  auto v = Vips();
+  if (!v.ok()) return v.error();
   return OkStatus();
 }
 
 Result<ImageInfo> InspectImage(std::string_view bytes) {
-  VIGIE_RETURN_IF_ERROR(InitImageCodec());
+  VIGIE_ASSIGN_OR_RETURN(const VipsApi* vp, Vips());
+  const VipsApi& v = *vp;
   ImageInfo info{};
   const auto* b = reinterpret_cast<const unsigned char*>(bytes.data());
   if (bytes.size() >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF) {
@@ -80,37 +72,39 @@ Result<ImageInfo> InspectImage(std::string_view bytes) {
     return InvalidArgument("not a JPEG, PNG or WebP image");
   }
   // Decode fully (fail="true" turns warnings about truncated data into errors).
-  VipsImage* img = vips_image_new_from_buffer(bytes.data(), bytes.size(), "", "fail", TRUE, NULL);
+  VipsImage* img = v.image_new_from_buffer(bytes.data(), bytes.size(), "", "fail", TRUE, NULL);
   if (!img) {
-    return InvalidArgument(std::string("image does not decode: ") + VipsErrorText());
+    return InvalidArgument(std::string("image does not decode: ") + VipsErrorText(v));
   }
-  info.width = vips_image_get_width(img);
-  info.height = vips_image_get_height(img);
+  info.width = v.image_get_width(img);
+  info.height = v.image_get_height(img);
   double avg = 0;
-  int rc = vips_avg(img, &avg, NULL);  // forces the pixels through the decoder
-  g_object_unref(img);
-  if (rc != 0) return InvalidArgument(std::string("image does not decode: ") + VipsErrorText());
+  int rc = v.avg(img, &avg, NULL);  // forces the pixels through the decoder
+  v.object_unref(img);
+  if (rc != 0) return InvalidArgument(std::string("image does not decode: ") + VipsErrorText(v));
   return info;
 }
 
 Result<std::string> RenderThumbnail(std::string_view bytes, int size) {
-  VIGIE_RETURN_IF_ERROR(InitImageCodec());
+  VIGIE_ASSIGN_OR_RETURN(const VipsApi* vp, Vips());
+  const VipsApi& v = *vp;
   if (size < 1 || size > 4096) return InvalidArgument("thumbnail size must be 1..4096");
   VipsImage* thumb = nullptr;
-  if (vips_thumbnail_buffer(const_cast<char*>(bytes.data()), bytes.size(), &thumb, size, "size",
-                            VIPS_SIZE_DOWN, NULL) != 0) {
-    return InvalidArgument("cannot make a thumbnail: " + VipsErrorText());
+  if (v.thumbnail_buffer(const_cast<char*>(bytes.data()), bytes.size(), &thumb, size, "size",
+                         VIPS_SIZE_DOWN, NULL) != 0) {
+    return InvalidArgument("cannot make a thumbnail: " + VipsErrorText(v));
   }
   void* buf = nullptr;
   size_t len = 0;
-  int rc = vips_jpegsave_buffer(thumb, &buf, &len, "Q", 80, "strip", TRUE, NULL);
-  g_object_unref(thumb);
-  if (rc != 0) return Internal("cannot encode a thumbnail: " + VipsErrorText());
-  return TakeBuffer(buf, len);
+  int rc = v.jpegsave_buffer(thumb, &buf, &len, "Q", 80, "strip", TRUE, NULL);
+  v.object_unref(thumb);
+  if (rc != 0) return Internal("cannot encode a thumbnail: " + VipsErrorText(v));
+  return TakeBuffer(v, buf, len);
 }
 
 Result<std::string> GenerateImage(uint64_t seed, int width, int height, ImageFormat format) {
-  VIGIE_RETURN_IF_ERROR(InitImageCodec());
+  VIGIE_ASSIGN_OR_RETURN(const VipsApi* vp, Vips());
+  const VipsApi& v = *vp;
   if (width < 8 || height < 8 || width > 8192 || height > 8192) {
     return InvalidArgument("generated image size must be 8..8192 pixels a side");
   }
@@ -142,25 +136,25 @@ Result<std::string> GenerateImage(uint64_t seed, int width, int height, ImageFor
     }
   }
   VipsImage* img =
-      vips_image_new_from_memory(pixels.data(), pixels.size(), width, height, 3, VIPS_FORMAT_UCHAR);
-  if (!img) return Internal("cannot build an image: " + VipsErrorText());
+      v.image_new_from_memory(pixels.data(), pixels.size(), width, height, 3, VIPS_FORMAT_UCHAR);
+  if (!img) return Internal("cannot build an image: " + VipsErrorText(v));
   void* buf = nullptr;
   size_t len = 0;
   int rc;
   switch (format) {
     case ImageFormat::kPng:
-      rc = vips_pngsave_buffer(img, &buf, &len, "compression", 3, NULL);
+      rc = v.pngsave_buffer(img, &buf, &len, "compression", 3, NULL);
       break;
     case ImageFormat::kWebp:
-      rc = vips_webpsave_buffer(img, &buf, &len, "Q", 80, NULL);
+      rc = v.webpsave_buffer(img, &buf, &len, "Q", 80, NULL);
       break;
     default:
-      rc = vips_jpegsave_buffer(img, &buf, &len, "Q", 85, NULL);
+      rc = v.jpegsave_buffer(img, &buf, &len, "Q", 85, NULL);
       break;
   }
-  g_object_unref(img);
-  if (rc != 0) return Internal("cannot encode a generated image: " + VipsErrorText());
-  return TakeBuffer(buf, len);
+  v.object_unref(img);
+  if (rc != 0) return Internal("cannot encode a generated image: " + VipsErrorText(v));
+  return TakeBuffer(v, buf, len);
 }
 
 }  // namespace vigie::gallery

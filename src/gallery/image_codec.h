@@ -1,5 +1,6 @@
-// Image decoding, thumbnails and procedural images, on libvips. Uploads are validated by
-// decoding their header (never by file name); thumbnails are JPEG.
+// Image decoding, thumbnails and procedural images, on libvips (loaded at run time, see
+// vips_loader.h). Uploads are validated by decoding their header (never by file name);
+// thumbnails are JPEG.
 #pragma once
 
 #include <cstdint>
@@ -21,7 +22,8 @@ struct ImageInfo {
 std::string_view ContentTypeOf(ImageFormat f);
 std::string_view ExtensionOf(ImageFormat f);
 
-// Starts libvips once per process (thread-safe, idempotent). Returns an error if it cannot.
+// Loads and starts libvips once per process (thread-safe, idempotent). Returns an error if it
+// cannot (e.g. libvips.so.42 is not installed); every function below returns that error too.
 Status InitImageCodec();
 
 // Identifies JPEG, PNG or WebP by content and checks that the image decodes.

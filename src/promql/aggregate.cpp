@@ -14,13 +14,13 @@ using parser::AggregateOp;
 LabelsRef GroupLabels(LabelsPool& pool, LabelsRef m, const std::vector<std::string>& grouping,
                       bool without) {
   if (without) {
-    LabelsBuilder b(m->labels);
+    LabelsBuilder b(m->labels());
     b.Drop(grouping);
     b.Del(kMetricNameLabel);
     return pool.Intern(b.Build());
   }
   if (grouping.empty()) return pool.Empty();
-  LabelsBuilder b(m->labels);
+  LabelsBuilder b(m->labels());
   b.Keep(grouping);
   return pool.Intern(b.Build());
 }
@@ -290,7 +290,7 @@ struct AggregationState {
   }
 
   LabelsRef CountValuesGroup(const ISample& s) {
-    LabelsBuilder b(s.metric->labels);
+    LabelsBuilder b(s.metric->labels());
     b.Set(value_label, FormatFloatShortestFixed(s.v));
     LabelsRef with_value = ctx->pool.Intern(b.Build());
     return GroupLabels(ctx->pool, with_value, grouping, without);

@@ -109,7 +109,7 @@ struct VectorBinopState {
     uint64_t key = (static_cast<uint64_t>(lhs->id) << 32) | rhs->id;
     auto it = result_cache.find(key);
     if (it != result_cache.end()) return it->second;
-    LabelsBuilder b(lhs->labels);
+    LabelsBuilder b(lhs->labels());
     if (ShouldDropMetricName(op)) b.Del(kMetricNameLabel);
     if (matching->card == Cardinality::kOneToOne) {
       if (matching->on) {
@@ -119,7 +119,7 @@ struct VectorBinopState {
       }
     }
     for (const auto& name : matching->include) {
-      std::string_view v = rhs->labels.Get(name);
+      std::string_view v = rhs->labels().Get(name);
       if (!v.empty()) {
         b.Set(name, v);
       } else {
@@ -144,9 +144,10 @@ struct VectorBinopState {
       uint32_t sig = rs.aux->id;
       if (rhs_stamp[sig] == gen) {
         const ISample& dup = (*rhs)[rhs_index[sig]];
-        ThrowExec("found duplicate series for the match group " + GoLabelsString(rs.aux->labels) +
+        ThrowExec("found duplicate series for the match group " + GoLabelsString(rs.aux->labels()) +
                   " on the " + (swapped ? "left" : "right") + " hand-side of the operation: [" +
-                  GoLabelsString(rs.metric->labels) + ", " + GoLabelsString(dup.metric->labels) +
+                  GoLabelsString(rs.metric->labels()) + ", " +
+                  GoLabelsString(dup.metric->labels()) +
                   "];many-to-many matching not allowed: matching labels must be unique on one "
                   "side");
       }
@@ -264,7 +265,7 @@ IMatrix Evaluator::EvalBinary(const parser::BinaryExpr& b) {
     PrepFn prep = [ctx, &names, on, &sig_cache](size_t, LabelsRef m) {
       auto it = sig_cache.find(m);
       if (it != sig_cache.end()) return it->second;
-      LabelsBuilder lb(m->labels);
+      LabelsBuilder lb(m->labels());
       if (on) {
         lb.Keep(names);
       } else {

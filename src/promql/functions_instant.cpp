@@ -154,9 +154,9 @@ struct HistogramQuantileState {
     auto it = info.find(m);
     if (it != info.end()) return it->second;
     SeriesInfo si{};
-    si.valid = ParseGoFloat(m->labels.Get("le"), &si.upper_bound);
+    si.valid = ParseGoFloat(m->labels().Get("le"), &si.upper_bound);
     if (si.valid) {
-      LabelsBuilder b(m->labels);
+      LabelsBuilder b(m->labels());
       b.Del("le");
       si.signature = ctx->pool.Intern(b.Build());
       b.Del(kMetricNameLabel);

@@ -90,7 +90,7 @@ struct LabelReplaceState {
   LabelsRef Apply(LabelsRef m) {
     auto it = cache.find(m);
     if (it != cache.end()) return it->second;
-    std::string_view src_val = m->labels.Get(src);
+    std::string_view src_val = m->labels().Get(src);
     const int n = re->NumberOfCapturingGroups() + 1;
     std::vector<re2::StringPiece> pieces(n);
     LabelsRef result = m;
@@ -102,7 +102,7 @@ struct LabelReplaceState {
           groups[i] = std::string_view(pieces[i].data(), pieces[i].size());
       }
       std::string res = Expand(repl, groups, names);
-      LabelsBuilder b(m->labels);
+      LabelsBuilder b(m->labels());
       b.Del(dst);
       if (!res.empty()) b.Set(dst, res);
       result = ctx->pool.Intern(b.Build());
@@ -129,9 +129,9 @@ struct LabelJoinState {
     std::string joined;
     for (size_t i = 0; i < srcs.size(); ++i) {
       if (i > 0) joined += sep;
-      joined += m->labels.Get(srcs[i]);
+      joined += m->labels().Get(srcs[i]);
     }
-    LabelsBuilder b(m->labels);
+    LabelsBuilder b(m->labels());
     if (joined.empty()) {
       b.Del(dst);
     } else {

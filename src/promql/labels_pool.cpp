@@ -35,28 +35,46 @@ void LabelsPool::Grow() {
   table_.swap(bigger);
 }
 
-LabelsRef LabelsPool::Intern(Labels labels) {
-  const uint64_t h = PoolHash(labels, hash_buf_);
+// The ref of `labels` if interned already; otherwise null and the free slot for it.
+LabelsRef LabelsPool::Find(const Labels& labels, uint64_t h, size_t* slot) {
   if ((store_.size() + 1) * 2 > table_.size()) Grow();
   const size_t mask = table_.size() - 1;
   size_t i = h & mask;
   // Open addressing with linear probing; the table is at most half full.
   while (table_[i] != nullptr) {
-    if (table_[i]->hash == h && table_[i]->labels == labels) return table_[i];
+    if (table_[i]->hash == h && table_[i]->labels() == labels) return table_[i];
     i = (i + 1) & mask;
   }
-  store_.push_back(LabelSet{std::move(labels), h, static_cast<uint32_t>(store_.size())});
-  table_[i] = &store_.back();
-  return table_[i];
+  *slot = i;
+  return nullptr;
+}
+
+LabelsRef LabelsPool::Intern(Labels labels) {
+  const uint64_t h = PoolHash(labels, hash_buf_);
+  size_t slot;
+  if (LabelsRef r = Find(labels, h, &slot)) return r;
+  store_.push_back(LabelSet{std::move(labels), nullptr, h, static_cast<uint32_t>(store_.size())});
+  table_[slot] = &store_.back();
+  return table_[slot];
+}
+
+LabelsRef LabelsPool::InternSeries(const storage::Series& s) {
+  const Labels& labels = s.labels();
+  const uint64_t h = PoolHash(labels, hash_buf_);
+  size_t slot;
+  if (LabelsRef r = Find(labels, h, &slot)) return r;
+  store_.push_back(LabelSet{Labels(), &s, h, static_cast<uint32_t>(store_.size())});
+  table_[slot] = &store_.back();
+  return table_[slot];
 }
 
 LabelsRef LabelsPool::DropMetricName(LabelsRef l) {
   if (l->id < drop_name_.size() && drop_name_[l->id] != nullptr) return drop_name_[l->id];
   LabelsRef r = l;
-  if (l->labels.Has(kMetricNameLabel)) {
+  if (l->labels().Has(kMetricNameLabel)) {
     std::vector<Label> out;
-    out.reserve(l->labels.size());
-    for (const Label& lb : l->labels) {
+    out.reserve(l->labels().size());
+    for (const Label& lb : l->labels()) {
       if (lb.name != kMetricNameLabel) out.push_back(lb);
     }
     r = Intern(Labels::FromSorted(std::move(out)));

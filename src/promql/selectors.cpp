@@ -57,7 +57,8 @@ const SelectedSeries& QueryContext::Select(const parser::VectorSelector& vs, Tim
   while (set->Next()) {
     const storage::Series& s = set->At();
     sel.series.push_back(&s);
-    sel.labels.push_back(pool.Intern(s.labels()));
+    // The set (and so the series' labels) lives as long as the query: no copy.
+    sel.labels.push_back(pool.InternSeries(s));
   }
   if (Status st = set->Err(); !st.ok()) {
     Error e = st.error();
@@ -73,15 +74,7 @@ void QueryContext::LoadSamples(const storage::Series& s, TimestampMs mint, Times
                                std::vector<Point>* out) {
   out->clear();
   if (maxt < mint) return;
-  auto it = s.Iterator();
-  if (it->Seek(mint)) {
-    do {
-      storage::Sample smp = it->At();
-      if (smp.t > maxt) break;
-      out->push_back({smp.t, smp.v});
-    } while (it->Next());
-  }
-  if (Status st = it->Err(); !st.ok()) {
+  if (Status st = s.AppendSamples(mint, maxt, out); !st.ok()) {
     Error e = st.error();
     Throw(Error(e.code() == ErrorCode::kInvalidArgument ? ErrorCode::kInternal : e.code(),
                 e.message()));

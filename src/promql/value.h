@@ -10,14 +10,13 @@
 
 #include "core/labels.h"
 #include "core/time.h"
+#include "storage/value.h"
 
 namespace vigie::promql {
 
-// One value of a series at a time.
-struct Point {
-  TimestampMs t = 0;
-  double v = 0;
-};
+// One value of a series at a time: the storage's sample type, so that samples are read from
+// storage straight into the engine's buffers.
+using Point = storage::Sample;
 
 // A range-vector element: a label set and its points in increasing time order.
 struct Series {

@@ -150,16 +150,10 @@ Status ScrapeLoop::Append(storage::Appender& app, std::string_view body,
       sample_limit_hit = true;  // keep counting, append no more
       continue;
     }
-    // A cached series is appended by ref alone; should the storage have lost the ref, the
-    // labels are unpacked and the sample appended again by labels.
-    static const Labels kNoLabels;
+    // A cached series is appended by ref alone (labels are rebuilt only if the storage lost
+    // the ref).
     Result<storage::SeriesRef> appended =
-        e != nullptr ? app.Append(e->ref, e->ref != 0 ? kNoLabels : e->labels(), t, v)
-                     : app.Append(0, fresh, t, v);
-    if (!appended.ok() && e != nullptr && e->ref != 0 &&
-        appended.error().code() == ErrorCode::kInvalidArgument) {
-      appended = app.Append(0, e->labels(), t, v);
-    }
+        e != nullptr ? AppendCached(app, e->ref, raw, t, v) : app.Append(0, fresh, t, v);
     if (!appended.ok()) {
       switch (appended.error().code()) {
         case ErrorCode::kOutOfRange:
@@ -172,17 +166,19 @@ Status ScrapeLoop::Append(storage::Appender& app, std::string_view body,
         case ErrorCode::kAlreadyExists:
           ++duplicates;
           break;
+        case ErrorCode::kNotFound:  // see AppendCached
+          break;
         default:
           err = appended.error();
           break;
       }
       if (!err.ok()) break;
-      // Not appended, but the series is known: cache it so labels need not be built again.
-      if (e == nullptr) cache.Add(raw, 0, fresh);
+      // Not appended, but the series is known: cache it so it need not be relabelled again.
+      if (e == nullptr) cache.Add(raw, 0);
       continue;
     }
     if (e == nullptr) {
-      e = &cache.Add(raw, *appended, fresh);
+      e = &cache.Add(raw, *appended);
       ++result->series_added;
     } else if (*appended != e->ref) {
       e->ref = *appended;
@@ -209,10 +205,40 @@ Status ScrapeLoop::Append(storage::Appender& app, std::string_view body,
   return OkStatus();
 }
 
+Labels ScrapeLoop::LabelsOfCached(std::string_view raw) {
+  const std::string line = std::string(raw) + " 0\n";
+  expfmt::Parser parser(line, expfmt::Format::kText004);
+  auto entry = parser.Next();
+  if (!entry.ok() || *entry != expfmt::Entry::kSeries) return {};
+  parser.FillLabels(&exposed_);
+  const ScrapeConfig& c = *cfg_;
+  Labels l = AttachTargetLabels(exposed_, target_->public_labels(), c.honor_labels);
+  if (c.metric_relabel_configs.empty()) return l;
+  std::optional<Labels> relabelled = Relabel(l, c.metric_relabel_configs);
+  return relabelled ? std::move(*relabelled) : Labels();
+}
+
+Result<storage::SeriesRef> ScrapeLoop::AppendCached(storage::Appender& app, storage::SeriesRef ref,
+                                                    std::string_view raw, TimestampMs t, double v) {
+  static const Labels kNoLabels;
+  if (ref != 0) {
+    Result<storage::SeriesRef> appended = app.Append(ref, kNoLabels, t, v);
+    if (appended.ok() || appended.error().code() != ErrorCode::kInvalidArgument) return appended;
+  }
+  // No ref, or one the storage no longer knows (its series was garbage-collected).
+  const Labels labels = LabelsOfCached(raw);
+  // Cannot happen for text the parser gave (the cache does not outlive a change of
+  // relabelling); should it, the sample is skipped rather than the scrape failed.
+  if (labels.empty()) {
+    return Error(ErrorCode::kNotFound, "no labels for cached series " + std::string(raw));
+  }
+  return app.Append(0, labels, t, v);
+}
+
 void ScrapeLoop::AppendStaleMarkers(storage::Appender& app, TimestampMs ts) {
-  cache_->ForEachStale([&](const Labels& l) {
+  cache_->ForEachStale([&](const ScrapeCache::Entry& e) {
     // Errors (e.g. out of order after an explicit timestamp) just mean no marker is needed.
-    (void)app.Append(0, l, ts, storage::kStaleNaN);
+    (void)AppendCached(app, e.ref, cache_->Key(e), ts, storage::kStaleNaN);
   });
 }
 

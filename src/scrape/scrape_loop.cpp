@@ -112,7 +112,9 @@ void ScrapeLoop::ScrapeAndReport(TimestampMs ts) {
     std::lock_guard lock(forced_mu_);
     forced = forced_error_;
   }
+  response_.body = TakeScrapeBody(last_body_size_);
   Status fetched = forced ? Status(*forced) : scraper_->Scrape(*target_, &cancel_, &response_);
+  last_body_size_ = response_.body.size();
   std::lock_guard cache_lock(cache_mu_);
   if (fetched.ok()) {
     err = Append(*app, response_.body, response_.content_type, ts, &result);
@@ -128,10 +130,8 @@ void ScrapeLoop::ScrapeAndReport(TimestampMs ts) {
       metrics_->exceeded_body_size_limit->Get().Inc();
     }
   }
-  // After an unusually large body, give the memory back rather than keep it for good.
-  if (response_.body.capacity() > 4 * response_.body.size() + (1 << 20)) {
-    response_.body.shrink_to_fit();
-  }
+  ReturnScrapeBody(std::move(response_.body));
+  response_.body = ScrapeBody();
   if (err.ok()) {
     cache_->IterDone(true);
   } else {
@@ -190,8 +190,9 @@ void ScrapeLoop::EndOfRunStaleness() {
   {
     std::lock_guard lock(cache_mu_);
     if (cache_) {
-      for (const Labels& l : cache_->PreviousSeries())
-        (void)app->Append(0, l, ts, storage::kStaleNaN);
+      for (const auto& [ref, raw] : cache_->PreviousSeries()) {
+        (void)AppendCached(*app, ref, raw, ts, storage::kStaleNaN);
+      }
     }
   }
   for (auto& [name, s] : report_series_) (void)app->Append(s.ref, s.labels, ts, storage::kStaleNaN);

@@ -80,6 +80,7 @@ class ScrapeLoop {
                 TimestampMs ts, AppendResult* result);
 
   const Target& target() const { return *target_; }
+  const ScrapeConfig& config() const { return *cfg_; }
   std::shared_ptr<Target> shared_target() const { return target_; }
   // Metadata (TYPE/HELP/UNIT) seen in the target's expositions. Thread-safe.
   std::map<std::string, MetricMetadata, std::less<>> Metadata() const;
@@ -92,6 +93,13 @@ class ScrapeLoop {
               bool up);
   void AppendReportSample(storage::Appender& app, std::string_view name, TimestampMs ts, double v);
   void EndOfRunStaleness();
+  // Labels of a cached series rebuilt from its raw text as its first append built them (target
+  // labels attached, metric relabelling applied); empty when relabelling drops it.
+  Labels LabelsOfCached(std::string_view raw);
+  // Appends a cached series by ref, or by its rebuilt labels when it has no ref or the storage
+  // no longer knows it.
+  Result<storage::SeriesRef> AppendCached(storage::Appender& app, storage::SeriesRef ref,
+                                          std::string_view raw, TimestampMs t, double v);
   Status CheckLabelLimits(const Labels& l) const;
 
   std::shared_ptr<Target> target_;
@@ -109,9 +117,10 @@ class ScrapeLoop {
     Labels labels;
   };
   std::map<std::string, ReportSeries, std::less<>> report_series_;
-  ScrapeResponse response_;  // reused from scrape to scrape
-  LabelsBuilder builder_;    // scratch
-  Labels exposed_;           // scratch
+  ScrapeResponse response_;  // its body taken from the shared pool for each scrape
+  size_t last_body_size_ = 0;
+  LabelsBuilder builder_;  // scratch
+  Labels exposed_;         // scratch
 
   std::jthread thread_;
   std::atomic<bool> cancel_{false};

@@ -59,8 +59,8 @@ void ScrapePool::Rebuild(bool reload) {
   size_t failures = 0;
   for (const TargetGroup& g : groups_) {
     for (size_t i = 0; i < g.targets.size(); ++i) {
-      Labels discovered = DiscoveredLabels(g, i);
-      auto labels = PopulateLabels(discovered, cfg);
+      Labels discovered;  // with the defaults, as the API shows it
+      auto labels = PopulateLabels(DiscoveredLabels(g, i), cfg, &discovered);
       if (!labels.ok()) {
         if (++failures <= 10) {
           log::Warn("creating target failed", {{"job", cfg.job_name},
@@ -111,7 +111,13 @@ void ScrapePool::Rebuild(bool reload) {
   for (auto& l : vanished) l->Join();
   for (auto& [hash, l] : replaced) {
     l->Join();
-    inherited[hash] = l->TakeCache();
+    // The cache maps raw series to refs of series labelled under the old config: it carries
+    // over only if samples are labelled the same way (as Prometheus's reusableCache).
+    const ScrapeConfig& old = l->config();
+    if (old.honor_labels == cfg.honor_labels &&
+        old.metric_relabel_configs == cfg.metric_relabel_configs) {
+      inherited[hash] = l->TakeCache();
+    }
   }
 
   const auto cfg_ptr = cfg_;

@@ -1,11 +1,96 @@
 #include "scrape/scraper.h"
 
 #include <fmt/format.h>
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <mutex>
+#include <new>
+#include <vector>
 
 #include "core/fs.h"
 #include "net/http_client.h"
 
 namespace vigie::scrape {
+
+namespace {
+constexpr size_t kMappedBodyBytes = 64 * 1024;
+}  // namespace
+
+void* AllocateBodyBytes(size_t n) {
+  if (n < kMappedBodyBytes) return ::operator new(n);
+  // Populated at once: the body is written right away, and one call beats a fault per page.
+  void* p =
+      mmap(nullptr, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+  if (p == MAP_FAILED) throw std::bad_alloc();
+  return p;
+}
+
+void FreeBodyBytes(void* p, size_t n) {
+  if (n < kMappedBodyBytes) {
+    ::operator delete(p);
+  } else {
+    munmap(p, n);
+  }
+}
+
+namespace {
+
+// A handful of buffers covers the scrapes that run at the same time; a one-off huge body is
+// not kept.
+constexpr size_t kPooledBodies = 2;
+constexpr size_t kMaxPooledBodyBytes = 16 << 20;
+
+struct BodyPool {
+  std::mutex mu;
+  std::vector<ScrapeBody> bodies;  // GUARDED_BY(mu)
+};
+
+BodyPool& Pool() {
+  static BodyPool* pool = new BodyPool;  // never destroyed: loops may outlive statics
+  return *pool;
+}
+
+}  // namespace
+
+ScrapeBody TakeScrapeBody(size_t expected_size) {
+  const size_t want = expected_size + expected_size / 8;
+  ScrapeBody body;
+  {
+    BodyPool& p = Pool();
+    std::lock_guard lock(p.mu);
+    if (!p.bodies.empty()) {
+      // The smallest that is large enough, else the largest.
+      size_t best = 0;
+      for (size_t i = 1; i < p.bodies.size(); ++i) {
+        const size_t c = p.bodies[i].capacity(), b = p.bodies[best].capacity();
+        if ((c >= want && (b < want || c < b)) || (b < want && c > b)) best = i;
+      }
+      body = std::move(p.bodies[best]);
+      p.bodies.erase(p.bodies.begin() + static_cast<ptrdiff_t>(best));
+    }
+  }
+  body.clear();
+  body.reserve(want);
+  return body;
+}
+
+void ReturnScrapeBody(ScrapeBody body) {
+  if (body.capacity() > kMaxPooledBodyBytes) return;
+  body.clear();
+  BodyPool& p = Pool();
+  std::lock_guard lock(p.mu);
+  if (p.bodies.size() < kPooledBodies) {
+    p.bodies.push_back(std::move(body));
+    return;
+  }
+  // Keep the larger buffers.
+  auto smallest =
+      std::min_element(p.bodies.begin(), p.bodies.end(),
+                       [](const auto& a, const auto& b) { return a.capacity() < b.capacity(); });
+  if (smallest->capacity() < body.capacity()) *smallest = std::move(body);
+}
+
 namespace {
 
 std::string_view StatusText(int code) {

@@ -28,16 +28,39 @@ inline constexpr std::string_view kScrapeAcceptHeader =
 // cannot exhaust memory.
 inline constexpr uint64_t kDefaultMaxBodyBytes = 256ull << 20;
 
+// Memory for scrape bodies: blocks of 64 KiB and more are mapped and unmapped directly, so a
+// loop's body holds memory only while it is fetched and parsed (malloc would keep a freed
+// megabyte in its arena; with many large targets that is a hundred bytes per series).
+void* AllocateBodyBytes(size_t n);
+void FreeBodyBytes(void* p, size_t n);
+template <typename T>
+struct BodyAllocator {
+  using value_type = T;
+  BodyAllocator() = default;
+  template <typename U>
+  BodyAllocator(const BodyAllocator<U>&) {}  // NOLINT: allocators convert implicitly
+  T* allocate(size_t n) { return static_cast<T*>(AllocateBodyBytes(n * sizeof(T))); }
+  void deallocate(T* p, size_t n) { FreeBodyBytes(p, n * sizeof(T)); }
+  friend bool operator==(const BodyAllocator&, const BodyAllocator&) { return true; }
+};
+using ScrapeBody = std::basic_string<char, std::char_traits<char>, BodyAllocator<char>>;
+
 struct ScrapeResponse {
-  std::string body;
+  ScrapeBody body;
   std::string content_type;
 };
+
+// Bodies shared by every scrape loop of the process (as Prometheus's buffer pool): a loop takes
+// one for a scrape, reserved to `expected_size` and a bit, and gives it back once its samples
+// are appended, so body memory follows the scrapes in flight rather than the number of
+// targets. Thread-safe.
+ScrapeBody TakeScrapeBody(size_t expected_size);
+void ReturnScrapeBody(ScrapeBody body);
 
 class Scraper {
  public:
   virtual ~Scraper() = default;
-  // Fetches into *out, whose buffers the caller keeps from one scrape to the next (a loop
-  // reuses the capacity of its previous body: no reallocation, no fresh pages).
+  // Fetches into *out (its body cleared first; a caller may reserve its capacity).
   // Errors say what failed: "server returned HTTP status 500 Internal Server Error",
   // "body size limit exceeded (limit 1048576 bytes)" (kResourceExhausted), a timeout
   // (kTimeout), a refused connection (kUnavailable). `cancel` (nullable) abandons the request.

@@ -35,6 +35,22 @@ bool SplitsAsHostPort(std::string_view addr) {
   return addr.find(':', colon + 1) == std::string_view::npos;  // "too many colons"
 }
 
+// Go's url.QueryEscape (what Prometheus's scrape URL shows): RFC 3986 unreserved characters
+// as they are, a space as '+', everything else %XX.
+std::string QueryEscape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  size_t start = 0;
+  for (size_t i = 0; i <= s.size(); ++i) {
+    if (i == s.size() || s[i] == ' ') {
+      out += net::PercentEncode(s.substr(start, i - start));
+      if (i < s.size()) out += '+';
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string_view TargetHealthName(TargetHealth h) {
@@ -78,7 +94,14 @@ Target::Target(Labels labels, Labels discovered,
   for (const Label& l : labels_) {
     if (!HasPrefix(l.name, kReservedLabelPrefix)) pub.push_back(l);
     if (HasPrefix(l.name, kParamLabelPrefix)) {
-      params[l.name.substr(kParamLabelPrefix.size())] = {l.value};
+      // As Prometheus: a __param_ label replaces the first value of its parameter and keeps
+      // the others from the config.
+      auto& values = params[l.name.substr(kParamLabelPrefix.size())];
+      if (values.empty()) {
+        values.push_back(l.value);
+      } else {
+        values[0] = l.value;
+      }
     }
   }
   public_ = Labels::FromSorted(std::move(pub));
@@ -89,7 +112,7 @@ Target::Target(Labels labels, Labels discovered,
     for (const std::string& v : values) {
       url_ += first ? "?" : "&";
       first = false;
-      url_ += net::PercentEncode(k) + "=" + net::PercentEncode(v);
+      url_ += QueryEscape(k) + "=" + QueryEscape(v);
     }
   }
   interval_ = ParseDuration(labels_.Get(kScrapeIntervalLabel)).value_or(0);
@@ -155,7 +178,8 @@ Labels DiscoveredLabels(const TargetGroup& g, size_t i) {
   return b.Build();
 }
 
-Result<std::optional<Labels>> PopulateLabels(const Labels& discovered, const ScrapeConfig& cfg) {
+Result<std::optional<Labels>> PopulateLabels(const Labels& discovered, const ScrapeConfig& cfg,
+                                             Labels* pre_relabel) {
   LabelsBuilder lb(discovered);
   const auto set_default = [&](std::string_view name, std::string_view value) {
     if (lb.Get(name).empty()) lb.Set(name, value);
@@ -165,9 +189,12 @@ Result<std::optional<Labels>> PopulateLabels(const Labels& discovered, const Scr
   set_default(kScrapeTimeoutLabel, FormatDuration(cfg.scrape_timeout));
   set_default(kMetricsPathLabel, cfg.metrics_path);
   set_default(kSchemeLabel, cfg.scheme);
+  // The config's params win over discovered __param_ labels (Prometheus 2.42 sets them
+  // unconditionally).
   for (const auto& [name, values] : cfg.params) {
-    if (!values.empty()) set_default(std::string(kParamLabelPrefix) + name, values[0]);
+    if (!values.empty()) lb.Set(std::string(kParamLabelPrefix) + name, values[0]);
   }
+  if (pre_relabel != nullptr) *pre_relabel = lb.Build();
   if (!Relabel(lb, cfg.relabel_configs)) return std::optional<Labels>();
 
   std::string addr(lb.Get(kAddressLabel));

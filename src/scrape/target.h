@@ -22,9 +22,10 @@ std::string_view TargetHealthName(TargetHealth h);
 
 // A snapshot of one target for the API (/api/v1/targets).
 struct TargetState {
-  std::string scrape_pool;   // job name
-  Labels labels;             // public labels (no "__" ones): job, instance, ...
-  Labels discovered_labels;  // as discovery gave them, before relabelling
+  std::string scrape_pool;  // job name
+  Labels labels;            // public labels (no "__" ones): job, instance, ...
+  // Before relabelling: as discovery gave them plus the defaults (__scheme__, job, ...).
+  Labels discovered_labels;
   std::string scrape_url;
   TargetHealth health = TargetHealth::kUnknown;
   std::string last_error;
@@ -47,7 +48,8 @@ class Target {
   void SetDiscoveredLabels(Labels discovered);
   // The labels attached to every sample: all but the "__"-prefixed ones.
   const Labels& public_labels() const { return public_; }
-  // scheme://address/path?params (params from the config, overridden by __param_ labels).
+  // scheme://address/path?params (params from the config; a __param_ label replaces the first
+  // value of its parameter), escaped as Go's url.Values.Encode.
   const std::string& url() const { return url_; }
   DurationMs interval() const { return interval_; }
   DurationMs timeout() const { return timeout_; }
@@ -85,11 +87,15 @@ class Target {
 
 // Builds a target's labels from one discovered target and its group, as Prometheus does:
 // group labels under target labels, defaults (job, __scheme__, __metrics_path__,
-// __scrape_interval__, __scrape_timeout__, __param_<name>) where unset, target relabelling,
+// __scrape_interval__, __scrape_timeout__) where unset, __param_<name> from the config's params
+// (always: they win over discovered ones, as in Prometheus 2.42), target relabelling,
 // then checks (__address__ set, no '/' in it, interval/timeout parse and timeout <= interval),
 // a default port (80) when the address has none, __meta_* removed, instance defaulted to the
 // address. Returns nullopt when relabelling drops the target.
-Result<std::optional<Labels>> PopulateLabels(const Labels& discovered, const ScrapeConfig& cfg);
+// `pre_relabel` (nullable) receives the labels just before relabelling: the discovered labels
+// with the defaults, what Prometheus's API shows as a target's discoveredLabels.
+Result<std::optional<Labels>> PopulateLabels(const Labels& discovered, const ScrapeConfig& cfg,
+                                             Labels* pre_relabel = nullptr);
 
 // The merged discovered labels of target `i` of group `g` (target labels win).
 Labels DiscoveredLabels(const TargetGroup& g, size_t i);

@@ -1,6 +1,7 @@
 #include "storage/merge.h"
 
 #include <algorithm>
+#include <deque>
 #include <set>
 
 namespace vigie::storage {
@@ -70,11 +71,29 @@ class ChainedSeries final : public Series {
  public:
   explicit ChainedSeries(std::vector<const Series*> parts) : parts_(std::move(parts)) {}
   const Labels& labels() const override { return parts_.front()->labels(); }
+  Labels TakeLabels() const override { return parts_.front()->TakeLabels(); }
   std::unique_ptr<SampleIterator> Iterator() const override {
     std::vector<std::unique_ptr<SampleIterator>> its;
     its.reserve(parts_.size());
     for (const auto* p : parts_) its.push_back(p->Iterator());
     return NewMergeIterator(std::move(its));
+  }
+
+  // Parts come in source order (blocks by time, then the head), so their samples usually just
+  // follow each other: append them one after the other, and merge by timestamp only when a
+  // part starts at or before the end of the previous ones (overlapping blocks).
+  Status AppendSamples(TimestampMs mint, TimestampMs maxt,
+                       std::vector<Sample>* out) const override {
+    const size_t start = out->size();
+    for (const auto* p : parts_) {
+      const size_t before = out->size();
+      VIGIE_RETURN_IF_ERROR(p->AppendSamples(mint, maxt, out));
+      if (before > start && out->size() > before && (*out)[before].t <= (*out)[before - 1].t) {
+        out->resize(start);
+        return Series::AppendSamples(mint, maxt, out);
+      }
+    }
+    return OkStatus();
   }
 
  private:
@@ -111,8 +130,7 @@ class MergeSeriesSet final : public SeriesSet {
     } else {
       std::vector<const Series*> parts;
       for (size_t i : current_) parts.push_back(&sets_[i]->At());
-      chained_.push_back(NewChainedSeries(std::move(parts)));
-      at_ = chained_.back().get();
+      at_ = &chained_.emplace_back(std::move(parts));
     }
     return true;
   }
@@ -139,7 +157,7 @@ class MergeSeriesSet final : public SeriesSet {
   std::vector<std::unique_ptr<SeriesSet>> sets_;
   std::vector<bool> valid_;
   std::vector<size_t> current_;
-  std::vector<std::unique_ptr<Series>> chained_;
+  std::deque<ChainedSeries> chained_;  // stable addresses, few allocations
   const Series* at_ = nullptr;
   bool started_ = false;
 };

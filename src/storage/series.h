@@ -17,6 +17,17 @@ class Series {
   virtual ~Series() = default;
   virtual const Labels& labels() const = 0;
   virtual std::unique_ptr<SampleIterator> Iterator() const = 0;
+
+  // Appends the samples with timestamps in [mint, maxt] to `out`, in order: exactly what
+  // Iterator() yields after Seek(mint), up to maxt, but in one call, so that sources which
+  // decode chunks can skip the two virtual calls per sample (the default does iterate). On
+  // error the samples read before it stay appended and the error is returned.
+  virtual Status AppendSamples(TimestampMs mint, TimestampMs maxt, std::vector<Sample>* out) const;
+
+  // The labels, for a consumer that owns the set and is done with this series (a query turning
+  // selected series into its result): sources that hold a private copy move it out, after which
+  // labels() is empty. The default copies.
+  virtual Labels TakeLabels() const { return labels(); }
 };
 
 // A forward-only set of series. Same shape as the sample iterator: Next() then At(); when

@@ -54,4 +54,10 @@ class Block final : public storage::Queryable, public std::enable_shared_from_th
   uint64_t size_ = 0;
 };
 
+// A Querier over several blocks (ordered by time; they may overlap) as one source: a series held
+// by several blocks is one series whose samples come from each block in turn (merged by
+// timestamp where blocks overlap, the earlier block winning a duplicate timestamp).
+std::unique_ptr<storage::Querier> NewBlocksQuerier(std::vector<std::shared_ptr<const Block>> blocks,
+                                                   TimestampMs mint, TimestampMs maxt);
+
 }  // namespace vigie::tsdb

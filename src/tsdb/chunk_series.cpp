@@ -2,6 +2,19 @@
 
 namespace vigie::tsdb {
 
+Status AppendChunkSamples(const ChunkView& c, int64_t mint, int64_t maxt,
+                          std::vector<storage::Sample>* out) {
+  if (c.encoding == chunkenc::kScaledIntEncoding) {
+    chunkenc::ScaledIntIterator it;
+    it.Reset(c.bytes);
+    it.AppendRange(mint, maxt, out);
+    return it.Err();
+  }
+  chunkenc::XorIterator it(c.bytes);
+  it.AppendRange(mint, maxt, out);
+  return it.Err();
+}
+
 ChunksIterator::ChunksIterator(std::vector<ChunkView> chunks, int64_t mint, int64_t maxt,
                                std::shared_ptr<const void> owner,
                                std::vector<std::vector<uint8_t>> owned)

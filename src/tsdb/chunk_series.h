@@ -18,6 +18,11 @@ struct ChunkView {
   uint8_t encoding = 1;  // chunkenc::Encoding::kXOR or chunkenc::kScaledIntEncoding
 };
 
+// Appends the samples of one chunk with mint <= t <= maxt to `out`; the chunk's decoding error
+// if it is corrupt (the samples before the damage stay appended).
+Status AppendChunkSamples(const ChunkView& c, int64_t mint, int64_t maxt,
+                          std::vector<storage::Sample>* out);
+
 // `chunks` are ordered by time and do not overlap. The bytes are kept alive by `owner`
 // (shared, e.g. a mapped block file) and/or `owned` (a private copy, e.g. of head chunks).
 class ChunksIterator final : public storage::SampleIterator {

@@ -183,12 +183,14 @@ Result<std::unique_ptr<storage::Querier>> DB::NewQuerier(TimestampMs mint, Times
     std::shared_lock lock(blocks_mu_);
     blocks = blocks_;
   }
-  std::vector<std::unique_ptr<storage::Querier>> qs;
+  std::vector<std::shared_ptr<const Block>> in_range;
   for (const auto& b : blocks) {
     if (b->meta().min_time > maxt || b->meta().max_time <= mint) continue;
-    VIGIE_ASSIGN_OR_RETURN(auto q, b->NewQuerier(mint, maxt));
-    qs.push_back(std::move(q));
+    in_range.push_back(b);
   }
+  std::vector<std::unique_ptr<storage::Querier>> qs;
+  // The blocks as one source: a series keeps its labels once, not once per block.
+  if (!in_range.empty()) qs.push_back(NewBlocksQuerier(std::move(in_range), mint, maxt));
   qs.push_back(std::move(hq));
   return storage::NewMergeQuerier(std::move(qs));
 }

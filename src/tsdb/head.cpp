@@ -1,6 +1,7 @@
 #include "tsdb/head.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "core/log.h"
 #include "tsdb/wal/records.h"
@@ -13,7 +14,6 @@ Head::Head(HeadOptions opts, wal::Wal* wal, HeadMetrics* metrics)
       wal_(wal),
       metrics_(metrics),
       hash_stripes_(new HashStripe[kStripes]),
-      ref_stripes_(new RefStripe[kStripes]),
       series_locks_(new std::mutex[kStripes]) {}
 
 Head::~Head() {
@@ -21,16 +21,83 @@ Head::~Head() {
   int64_t chunks = 0;
   ForEachSeries([&](const MemSeries& s) { chunks += s.NumChunks(); });
   metrics_->chunks.Add(-chunks);
+  for (size_t i = 0; i < kStripes; ++i) {
+    hash_stripes_[i].EraseIf([](MemSeries* s) {
+      delete s;
+      return true;
+    });
+  }
+}
+
+void Head::HashStripe::Insert(MemSeries* s) {
+  if (count + 1 > buckets.size()) {
+    std::vector<MemSeries*> old = std::exchange(buckets, {});
+    buckets.assign(std::max<size_t>(4, old.size() * 2), nullptr);
+    for (MemSeries* head : old) {
+      while (head != nullptr) {
+        MemSeries* next = head->hash_next;
+        MemSeries** b = Bucket(head->hash);
+        head->hash_next = *b;
+        *b = head;
+        head = next;
+      }
+    }
+  }
+  MemSeries** b = Bucket(s->hash);
+  s->hash_next = *b;
+  *b = s;
+  ++count;
+}
+
+Head::RefTable::RefTable()
+    : pages_(new std::atomic<std::atomic<MemSeries*>*>[kMaxDenseRef >> kPageBits]) {
+  for (uint64_t i = 0; i < (kMaxDenseRef >> kPageBits); ++i) {
+    pages_[i].store(nullptr, std::memory_order_relaxed);
+  }
+}
+
+Head::RefTable::~RefTable() {
+  for (uint64_t i = 0; i < (kMaxDenseRef >> kPageBits); ++i) delete[] pages_[i].load();
+}
+
+MemSeries* Head::RefTable::GetOverflow(storage::SeriesRef ref) const {
+  std::lock_guard lock(mu_);
+  auto it = overflow_.find(ref);
+  return it == overflow_.end() ? nullptr : it->second;
+}
+
+void Head::RefTable::Set(storage::SeriesRef ref, MemSeries* s) {
+  if (ref >= kMaxDenseRef) {
+    std::lock_guard lock(mu_);
+    if (s == nullptr) {
+      overflow_.erase(ref);
+    } else {
+      overflow_[ref] = s;
+    }
+    return;
+  }
+  auto& slot = pages_[ref >> kPageBits];
+  auto* page = slot.load(std::memory_order_acquire);
+  if (page == nullptr) {
+    if (s == nullptr) return;
+    std::lock_guard lock(mu_);
+    page = slot.load(std::memory_order_acquire);
+    if (page == nullptr) {
+      page = new std::atomic<MemSeries*>[kPageMask + 1];
+      for (uint64_t i = 0; i <= kPageMask; ++i) page[i].store(nullptr, std::memory_order_relaxed);
+      slot.store(page, std::memory_order_release);
+    }
+  }
+  page[ref & kPageMask].store(s, std::memory_order_release);
 }
 
 Result<MemSeries*> Head::GetOrCreate(const Labels& labels, uint64_t hash, bool pin,
                                      storage::SeriesRef want_ref) {
   auto& hs = hash_stripes_[hash & (kStripes - 1)];
   std::lock_guard hl(hs.mu);
-  auto [b, e] = hs.by_hash.equal_range(hash);
-  for (; b != e; ++b) {
-    MemSeries* s = b->second;
-    if (s->labels.Equals(labels)) {
+  for (MemSeries* s = hs.buckets.empty() ? nullptr : *hs.Bucket(hash); s != nullptr;
+       s = s->hash_next) {
+    if (s->hash == hash && s->labels.Equals(labels)) {
       if (pin) {
         std::lock_guard sl(SeriesLock(s->ref));
         ++s->pending_commits;
@@ -46,14 +113,13 @@ Result<MemSeries*> Head::GetOrCreate(const Labels& labels, uint64_t hash, bool p
     while (cur < ref && !last_ref_.compare_exchange_weak(cur, ref)) {
     }
   }
-  auto owned = std::make_unique<MemSeries>(ref, hash, labels);
-  MemSeries* s = owned.get();
+  auto* s = new MemSeries(ref, hash, labels);
   {
-    auto& rs = ref_stripes_[ref & (kStripes - 1)];
-    std::lock_guard rl(rs.mu);
-    rs.by_ref.emplace(ref, std::move(owned));
+    // Linked under its series lock, as unlinking is (see WithSeries).
+    std::lock_guard sl(SeriesLock(ref));
+    refs_.Set(ref, s);
   }
-  hs.by_hash.emplace(hash, s);
+  hs.Insert(s);
   postings_.Add(ref, s->labels);
   num_series_.fetch_add(1, std::memory_order_relaxed);
   metrics_->series.Add(1);
@@ -88,11 +154,7 @@ void Head::AppendLocked(MemSeries* s, int64_t t, double v) {
   }
 }
 
-bool Head::HasSeries(storage::SeriesRef ref) const {
-  auto& rs = ref_stripes_[ref & (kStripes - 1)];
-  std::lock_guard rl(rs.mu);
-  return rs.by_ref.count(ref) > 0;
-}
+bool Head::HasSeries(storage::SeriesRef ref) const { return refs_.Get(ref) != nullptr; }
 
 uint64_t Head::RegisterReader(int64_t mint, int64_t maxt) {
   std::lock_guard lock(readers_mu_);
@@ -137,22 +199,15 @@ bool Head::Truncate(int64_t mint) {
   for (size_t i = 0; i < kStripes; ++i) {
     auto& hs = hash_stripes_[i];
     std::lock_guard hl(hs.mu);
-    for (auto it = hs.by_hash.begin(); it != hs.by_hash.end();) {
-      MemSeries* s = it->second;
-      auto& rs = ref_stripes_[s->ref & (kStripes - 1)];
-      std::lock_guard rl(rs.mu);
+    hs.EraseIf([&](MemSeries* s) {
       std::lock_guard sl(SeriesLock(s->ref));
       chunks_removed += s->TruncateBefore(mint);
       oldest = std::min(oldest, s->MinTime());
-      if (s->Empty() && s->pending_commits == 0) {
-        auto rit = rs.by_ref.find(s->ref);
-        dead.push_back(std::move(rit->second));
-        rs.by_ref.erase(rit);
-        it = hs.by_hash.erase(it);
-      } else {
-        ++it;
-      }
-    }
+      if (!s->Empty() || s->pending_commits != 0) return false;
+      refs_.Set(s->ref, nullptr);  // under its series lock: see WithSeries
+      dead.emplace_back(s);
+      return true;
+    });
   }
   std::vector<std::pair<uint64_t, const PackedLabels*>> gone;
   gone.reserve(dead.size());
@@ -250,12 +305,12 @@ void Head::ReplaySamples(std::span<const wal::RefSample> samples) {
 
 void Head::ForEachSeries(const std::function<void(const MemSeries&)>& fn) const {
   for (size_t i = 0; i < kStripes; ++i) {
-    auto& rs = ref_stripes_[i];
-    std::lock_guard rl(rs.mu);
-    for (const auto& [ref, s] : rs.by_ref) {
-      std::lock_guard sl(SeriesLock(ref));
+    auto& hs = hash_stripes_[i];
+    std::lock_guard hl(hs.mu);
+    hs.ForEach([&](const MemSeries* s) {
+      std::lock_guard sl(SeriesLock(s->ref));
       fn(*s);
-    }
+    });
   }
 }
 

@@ -1,9 +1,12 @@
 // The head block: the most recent data, in memory, appendable and queryable.
 //
 // Locking (no lock is held while calling out; locks are only ever taken in this order):
-//   hash stripe (lookup by label hash) -> ref stripe (lookup by ref) -> series lock
-//   (striped by ref, guards a series' chunks and append state) -> postings (shared_mutex in
-//   MemPostings) -> WAL mutex.
+//   hash stripe (lookup by label hash) -> series lock (striped by ref, guards a series' chunks
+//   and append state) -> ref table growth lock -> postings (shared_mutex in MemPostings) ->
+//   WAL mutex.
+// Lookups by ref take no lookup lock: refs index a table of atomic pointers. A series is
+// unlinked from it under its series lock and freed only afterwards, so a reader that finds the
+// series still linked once it holds the series lock has a live series (WithSeries).
 // An appender "pins" each series it buffers a sample for (pending_commits > 0, set under the
 // series lock while the lookup lock is still held), and truncation never frees a pinned series,
 // so Commit can use the pointers without lookup locks.
@@ -93,13 +96,63 @@ class Head final : public storage::Appendable, public storage::Queryable {
   friend class HeadSeries;
 
   static constexpr size_t kStripes = 1 << 12;
+  // Series by label hash: chained through MemSeries::hash_next (no node allocation per
+  // series). The low bits of the hash chose the stripe, the next ones the bucket.
   struct HashStripe {
     std::mutex mu;
-    std::unordered_multimap<uint64_t, MemSeries*> by_hash;
+    std::vector<MemSeries*> buckets;  // GUARDED_BY(mu); size a power of two (or 0)
+    size_t count = 0;                 // GUARDED_BY(mu)
+
+    MemSeries** Bucket(uint64_t hash) { return &buckets[(hash >> 12) & (buckets.size() - 1)]; }
+    void Insert(MemSeries* s);
+    // Calls fn(series) for each.
+    template <typename Fn>
+    void ForEach(Fn&& fn) {
+      for (MemSeries*& head : buckets) {
+        for (MemSeries* s = head; s != nullptr; s = s->hash_next) fn(s);
+      }
+    }
+    // Calls pred(series) for each and unlinks those it returns true for (pred may free them).
+    template <typename Pred>
+    void EraseIf(Pred&& pred) {
+      for (MemSeries*& head : buckets) {
+        for (MemSeries** link = &head; *link != nullptr;) {
+          MemSeries* s = *link;
+          MemSeries* next = s->hash_next;
+          if (pred(s)) {
+            *link = next;
+            --count;
+          } else {
+            link = &s->hash_next;
+          }
+        }
+      }
+    }
   };
-  struct RefStripe {
-    std::mutex mu;
-    std::unordered_map<storage::SeriesRef, std::unique_ptr<MemSeries>> by_ref;
+  // ref -> series: refs are small consecutive integers, so a two-level table of atomic
+  // pointers (pages of 2^16 refs allocated on first use), read without locks. Refs past the
+  // table (2^32 series created, in practice never) go to an overflow map under `mu`.
+  class RefTable {
+   public:
+    RefTable();
+    ~RefTable();
+    MemSeries* Get(storage::SeriesRef ref) const {
+      if (ref >= kMaxDenseRef) return GetOverflow(ref);
+      const auto* page = pages_[ref >> kPageBits].load(std::memory_order_acquire);
+      return page == nullptr ? nullptr : page[ref & kPageMask].load(std::memory_order_acquire);
+    }
+    // Links (or, with null, unlinks) a series.
+    void Set(storage::SeriesRef ref, MemSeries* s);
+
+   private:
+    static constexpr int kPageBits = 16;
+    static constexpr uint64_t kPageMask = (uint64_t{1} << kPageBits) - 1;
+    static constexpr uint64_t kMaxDenseRef = uint64_t{1} << 32;
+    MemSeries* GetOverflow(storage::SeriesRef ref) const;
+
+    std::unique_ptr<std::atomic<std::atomic<MemSeries*>*>[]> pages_;
+    mutable std::mutex mu_;  // page allocation, overflow_
+    std::unordered_map<storage::SeriesRef, MemSeries*> overflow_;
   };
 
   std::mutex& SeriesLock(storage::SeriesRef ref) const {
@@ -108,12 +161,12 @@ class Head final : public storage::Appendable, public storage::Queryable {
   // Looks a series up by ref and, if found, runs fn(series) under its series lock.
   template <typename Fn>
   bool WithSeries(storage::SeriesRef ref, Fn&& fn) const {
-    auto& rs = ref_stripes_[ref & (kStripes - 1)];
-    std::lock_guard rl(rs.mu);
-    auto it = rs.by_ref.find(ref);
-    if (it == rs.by_ref.end()) return false;
+    MemSeries* s = refs_.Get(ref);
+    if (s == nullptr) return false;
     std::lock_guard sl(SeriesLock(ref));
-    fn(*it->second);
+    // Unlinked meanwhile (and maybe freed): gone. Still linked under its lock: alive.
+    if (refs_.Get(ref) != s) return false;
+    fn(*s);
     return true;
   }
   // Finds or creates the series (logging new ones to the WAL unless replaying) and pins it
@@ -130,8 +183,9 @@ class Head final : public storage::Appendable, public storage::Queryable {
   const HeadOptions opts_;
   wal::Wal* wal_;
   HeadMetrics* metrics_;
+  // Owns the series (each is in exactly one stripe's chains).
   std::unique_ptr<HashStripe[]> hash_stripes_;
-  std::unique_ptr<RefStripe[]> ref_stripes_;
+  RefTable refs_;
   mutable std::unique_ptr<std::mutex[]> series_locks_;
   MemPostings postings_;
   std::atomic<uint64_t> last_ref_{0};

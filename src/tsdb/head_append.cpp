@@ -23,32 +23,38 @@ class HeadAppender final : public storage::Appender {
       h_->metrics_->out_of_bounds.Add();
       return Error(ErrorCode::kOutOfRange, storage::kErrOutOfBounds);
     }
+    // By ref (the scrape cache's way): one lock-free lookup and one series lock for the check
+    // and the pin together.
     MemSeries* s = nullptr;
+    Verdict verdict = Verdict::kAppend;
     if (ref != 0) {
       h_->WithSeries(ref, [&](MemSeries& ms) {
-        ++ms.pending_commits;
         s = &ms;
+        verdict = Admit(ms, t, v);
+        if (verdict == Verdict::kAppend) ++ms.pending_commits;
       });
     }
     if (s == nullptr) {
       if (labels.empty()) return InvalidArgument("empty label set");
       VIGIE_ASSIGN_OR_RETURN(s, h_->GetOrCreate(labels, labels.Hash(), /*pin=*/true));
-    }
-    {
       std::lock_guard sl(h_->SeriesLock(s->ref));
-      if (t <= s->max_time) {
-        --s->pending_commits;
-        if (t < s->max_time) {
-          h_->metrics_->out_of_order.Add();
-          return Error(ErrorCode::kOutOfRange, storage::kErrOutOfOrderSample);
-        }
-        if (std::bit_cast<uint64_t>(v) == s->app.v_bits) return s->ref;  // silent duplicate
-        h_->metrics_->duplicates.Add();
-        return Error(ErrorCode::kAlreadyExists, storage::kErrDuplicateSampleForTimestamp);
-      }
+      verdict = Admit(*s, t, v);
+      if (verdict != Verdict::kAppend) --s->pending_commits;
     }
-    samples_.push_back({s, t, v});
-    return s->ref;
+    switch (verdict) {
+      case Verdict::kAppend:
+        samples_.push_back({s, t, v});
+        return s->ref;
+      case Verdict::kSilentDuplicate:
+        return s->ref;
+      case Verdict::kOutOfOrder:
+        h_->metrics_->out_of_order.Add();
+        return Error(ErrorCode::kOutOfRange, storage::kErrOutOfOrderSample);
+      case Verdict::kDuplicate:
+        break;
+    }
+    h_->metrics_->duplicates.Add();
+    return Error(ErrorCode::kAlreadyExists, storage::kErrDuplicateSampleForTimestamp);
   }
 
   Status Commit() override {
@@ -93,6 +99,16 @@ class HeadAppender final : public storage::Appender {
   }
 
  private:
+  enum class Verdict { kAppend, kSilentDuplicate, kOutOfOrder, kDuplicate };
+  // Whether (t, v) can follow the series' newest sample; under its series lock.
+  static Verdict Admit(const MemSeries& s, int64_t t, double v) {
+    if (t > s.max_time) return Verdict::kAppend;
+    if (t < s.max_time) return Verdict::kOutOfOrder;
+    // The same sample again is silently accepted (as Prometheus), another value is not.
+    return std::bit_cast<uint64_t>(v) == s.app.v_bits ? Verdict::kSilentDuplicate
+                                                      : Verdict::kDuplicate;
+  }
+
   struct Pending {
     MemSeries* s;
     int64_t t;

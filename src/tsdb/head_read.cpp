@@ -15,30 +15,50 @@ class HeadSeries final : public storage::Series {
       : h_(h), ref_(ref), labels_(std::move(labels)), mint_(mint), maxt_(maxt) {}
 
   const Labels& labels() const override { return labels_; }
+  // The copy is this selection's own: the consumer that is done with the series may have it.
+  Labels TakeLabels() const override { return std::move(labels_); }
 
   std::unique_ptr<storage::SampleIterator> Iterator() const override {
     std::vector<ChunkView> views;
     std::vector<std::vector<uint8_t>> owned;
-    h_->WithSeries(ref_, [&](const MemSeries& s) {
-      for (const auto& c : s.closed) {
-        if (c.maxt < mint_ || c.mint > maxt_) continue;
-        owned.emplace_back(c.data.get(), c.data.get() + c.size);
-        views.push_back({{}, c.mint, c.maxt});
-      }
-      if (!s.head.empty() && s.max_time >= mint_ && s.head_mint <= maxt_) {
-        owned.push_back(s.head);
-        views.push_back({{}, s.head_mint, s.max_time});
-      }
-    });
-    for (size_t i = 0; i < views.size(); ++i) views[i].bytes = owned[i];
+    CopyChunks(mint_, maxt_, &views, &owned);
     return std::make_unique<ChunksIterator>(std::move(views), mint_, maxt_, nullptr,
                                             std::move(owned));
   }
 
+  Status AppendSamples(TimestampMs mint, TimestampMs maxt,
+                       std::vector<storage::Sample>* out) const override {
+    mint = std::max(mint, mint_);
+    maxt = std::min(maxt, maxt_);
+    if (maxt < mint) return OkStatus();
+    std::vector<ChunkView> views;
+    std::vector<std::vector<uint8_t>> owned;
+    CopyChunks(mint, maxt, &views, &owned);
+    for (const auto& v : views) VIGIE_RETURN_IF_ERROR(AppendChunkSamples(v, mint, maxt, out));
+    return OkStatus();
+  }
+
  private:
+  // Copies (under the series lock) the chunks overlapping [mint, maxt]: appends may go on.
+  void CopyChunks(int64_t mint, int64_t maxt, std::vector<ChunkView>* views,
+                  std::vector<std::vector<uint8_t>>* owned) const {
+    h_->WithSeries(ref_, [&](const MemSeries& s) {
+      for (const auto& c : s.closed) {
+        if (c.maxt < mint || c.mint > maxt) continue;
+        owned->emplace_back(c.data.get(), c.data.get() + c.size);
+        views->push_back({{}, c.mint, c.maxt});
+      }
+      if (!s.head.empty() && s.max_time >= mint && s.head_mint <= maxt) {
+        owned->push_back(s.head);
+        views->push_back({{}, s.head_mint, s.max_time});
+      }
+    });
+    for (size_t i = 0; i < views->size(); ++i) (*views)[i].bytes = (*owned)[i];
+  }
+
   const Head* h_;
   storage::SeriesRef ref_;
-  Labels labels_;
+  mutable Labels labels_;  // mutable for TakeLabels only
   int64_t mint_, maxt_;
 };
 

@@ -1,10 +1,18 @@
 #include "tsdb/mem_series.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace vigie::tsdb {
 
 namespace {
+
+// The most bytes one XorAppend adds: a 64-bit timestamp delta-of-delta with its 4-bit prefix
+// and a 64-bit XOR value with its 13 bits of control and window (or 18 for the first sample).
+constexpr size_t kMaxSampleBytes = 20;
+// A new head chunk's first buffer.
+constexpr size_t kInitialChunkBytes = 48;
+
 int64_t FloorDiv(int64_t a, int64_t b) {
   int64_t q = a / b;
   if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
@@ -23,11 +31,19 @@ bool MemSeries::Append(int64_t t, double v, int64_t chunk_range, int samples_per
       c.mint = head_mint;
       c.maxt = max_time;
       closed.push_back(std::move(c));
+      // Give the full chunk's buffer back rather than keep its capacity for the next one.
+      std::vector<uint8_t>().swap(head);
     }
+    head.reserve(kInitialChunkBytes);
     chunkenc::XorInit(&head, &app);
     head_mint = t;
     next_cut = (FloorDiv(t, chunk_range) + 1) * chunk_range;
     cut = true;
+  }
+  // Grow the open chunk by a quarter (std::vector would double it): a series' chunk bytes are
+  // most of its memory, and it holds at most a quarter more than it uses this way.
+  if (head.capacity() - head.size() < kMaxSampleBytes) {
+    head.reserve(head.size() + std::max<size_t>(32, head.size() / 4));
   }
   chunkenc::XorAppend(&head, &app, t, v);
   max_time = t;

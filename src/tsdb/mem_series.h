@@ -42,7 +42,8 @@ struct MemSeries {
   int64_t head_mint = 0;
   int64_t next_cut = 0;
   int64_t max_time = std::numeric_limits<int64_t>::min();
-  uint32_t pending_commits = 0;  // samples appended but not committed; blocks GC
+  uint32_t pending_commits = 0;    // samples appended but not committed; blocks GC
+  MemSeries* hash_next = nullptr;  // chain of the head's hash index (under its stripe lock)
 };
 
 }  // namespace vigie::tsdb

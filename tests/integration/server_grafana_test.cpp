@@ -88,6 +88,9 @@ class GrafanaCompatTest : public ServerFixture {
         // Data source health check ("Save & test") and version detection.
         {"health check", "GET", "/api/v1/query?query=" + q("1+1") + "&time=" + t, "", ""},
         {"health check (POST)", "POST", "/api/v1/query", "query=" + q("1+1") + "&time=" + t, ""},
+        // The same with the form encoding of "1 + 1" ('+' for spaces), as a browser sends it.
+        {"health check (form-encoded spaces)", "GET", "/api/v1/query?query=1+%2B+1&time=" + t, "",
+         ""},
         {"buildinfo", "GET", "/api/v1/status/buildinfo", "", ""},
         // Panels: range queries (POST is the default HTTP method), instant queries.
         {"query_range POST", "POST", "/api/v1/query_range", "query=" + rate + range + "&step=5",
@@ -106,6 +109,8 @@ class GrafanaCompatTest : public ServerFixture {
         {"label names with match (POST)", "POST", "/api/v1/labels",
          "match%5B%5D=" + q("up") + range, ""},
         {"metric names", "GET", "/api/v1/label/__name__/values?" + range.substr(1), "", ""},
+        {"metric names with match", "GET",
+         "/api/v1/label/__name__/values?match%5B%5D=" + q("{job=\"node\"}") + range, "", ""},
         {"label values", "GET", "/api/v1/label/job/values?" + range.substr(1), "", ""},
         {"label values with match", "GET",
          "/api/v1/label/mode/values?match%5B%5D=" + q("node_cpu_seconds_total{job=\"node\"}") +
@@ -117,6 +122,9 @@ class GrafanaCompatTest : public ServerFixture {
          ""},
         {"metadata", "GET", "/api/v1/metadata", "", "node_load1"},
         {"metadata of one metric", "GET", "/api/v1/metadata?metric=node_load1", "", ""},
+        // Annotations from a PromQL query: a range query at the annotation's step.
+        {"annotations", "POST", "/api/v1/query_range",
+         "query=" + q("changes(node_load1[1m]) >= 0") + range + "&step=60", ""},
         // Exemplars toggle, alerting views.
         {"exemplars", "GET", "/api/v1/query_exemplars?query=" + q("up") + range, "", ""},
         {"exemplars (POST)", "POST", "/api/v1/query_exemplars", "query=" + q("up") + range, ""},

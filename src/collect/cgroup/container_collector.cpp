@@ -2,11 +2,15 @@
 // time, spec), and the mapping of CgroupStats to cAdvisor's families.
 #include "collect/cgroup/container_collector.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cmath>
 #include <string>
 #include <unordered_map>
 #include <utility>
 
+#include "collect/cgroup/cgroup_stats.h"
 #include "collect/cgroup/discovery.h"
 #include "collect/cgroup/families.h"
 #include "collect/cgroup/file_cache.h"
@@ -30,6 +34,17 @@ double SpecMemoryValue(uint64_t v) { return cgroup::IsLimited(v) ? static_cast<d
 
 double Seconds(uint64_t ns) { return static_cast<double>(ns) / 1e9; }
 
+// A descriptor closed with its owner.
+struct Fd {
+  int fd = -1;
+  Fd() = default;
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
 struct Entry {
   std::vector<Label> base;                            // sorted: container_label_*, id, image, name
   std::shared_ptr<const docker::ContainerInfo> meta;  // the one the labels were built from
@@ -41,6 +56,9 @@ struct Entry {
   bool spec_read = false;
   uint64_t seen_scrape = 0;
   bool logged_error = false;
+  Fd dir;                    // the cgroup's directory, for CgroupStatsClient
+  cgroup::TaskStates tasks;  // from CgroupStatsClient this scrape, when tasks_ok
+  bool tasks_ok = false;
 };
 
 class ContainerCollector final : public Collector {
@@ -49,7 +67,9 @@ class ContainerCollector final : public Collector {
       : opts_(o),
         fs_(o.fs != nullptr ? *o.fs : fs::Real()),
         max_open_(o.max_open_files != 0 ? o.max_open_files : cgroup::DefaultMaxOpenFiles()),
-        proc_(fs_, o.procfs, max_open_ / 4) {
+        proc_(fs_, o.procfs, max_open_ / 4),
+        use_cgroupstats_(o.use_cgroupstats && o.max_tasks_per_container > 0 &&
+                         &fs_ == &fs::Real()) {
     discovery_.include_root = o.include_root;
     discovery_.raw_prefixes = o.raw_cgroup_prefixes;
     for (const auto& p : o.extra_docker_parents) discovery_.docker_parents.push_back(p);
@@ -64,11 +84,13 @@ class ContainerCollector final : public Collector {
       if (!r.ok()) return r.error();
       reader_ = std::move(r).value();
     }
-    VIGIE_ASSIGN_OR_RETURN(auto cgroups, cgroup::DiscoverCgroups(*reader_, discovery_));
+    VIGIE_RETURN_IF_ERROR(cgroup::DiscoverCgroups(*reader_, discovery_, &names_, &cgroups_));
     ++scrape_;
     now_ms_ = opts_.now ? opts_.now() : NowMs();
+    reader_->BeginScrape();
     proc_.BeginScrape();
-    for (const auto& cg : cgroups) CollectOne(cg);
+    QueryTaskStates();
+    for (const auto& cg : cgroups_) CollectOne(cg);
     reader_->EndScrape();
     proc_.EndScrape();
     // Forget containers that went away.
@@ -80,10 +102,49 @@ class ContainerCollector final : public Collector {
   }
 
  private:
+  // Asks the kernel for the task states of every container at once (cgroup_stats.h); the
+  // containers it does not answer for are read from /proc in EmitTaskStates.
+  void QueryTaskStates() {
+    if (!use_cgroupstats_) return;
+    if (stats_client_ == nullptr) {
+      stats_client_ = cgroup::CgroupStatsClient::Open();
+      if (stats_client_ == nullptr) {
+        use_cgroupstats_ = false;
+        log::Debug("taskstats netlink not reachable; container_tasks_state from /proc");
+        return;
+      }
+    }
+    query_fds_.clear();
+    query_entries_.clear();
+    for (const auto& cg : cgroups_) {
+      if (cg.path == "/") continue;  // no task states for the root (see Emit)
+      Entry& e = entries_[cg.path];
+      e.tasks_ok = false;
+      if (e.dir.fd < 0) {
+        e.dir.fd =
+            ::open(reader_->ProcessesDir(cg.path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (e.dir.fd < 0) continue;
+      }
+      query_fds_.push_back(e.dir.fd);
+      query_entries_.push_back(&e);
+    }
+    if (query_fds_.empty()) return;
+    if (Status st = stats_client_->Query(query_fds_, &query_tasks_, &query_ok_); !st.ok()) {
+      log::Warn("taskstats netlink failed; container_tasks_state from /proc from now on",
+                {{"err", st.error().message()}});
+      use_cgroupstats_ = false;
+      stats_client_.reset();
+      return;
+    }
+    for (size_t i = 0; i < query_entries_.size(); ++i) {
+      query_entries_[i]->tasks = query_tasks_[i];
+      query_entries_[i]->tasks_ok = query_ok_[i] != 0;
+    }
+  }
+
   void CollectOne(const cgroup::DiscoveredCgroup& cg) {
-    auto [it, inserted] = entries_.try_emplace(cg.path);
-    Entry& e = it->second;
-    if (inserted) e.first_seen_ms = now_ms_;
+    Entry& e = entries_[cg.path];
+    if (e.seen_scrape == 0) e.first_seen_ms = now_ms_;  // new
     e.seen_scrape = scrape_;
 
     std::shared_ptr<const docker::ContainerInfo> meta;
@@ -213,7 +274,7 @@ class ContainerCollector final : public Collector {
     if (stats_.has_pids) {
       fams_.Add(cgroup::kProcesses, b, static_cast<double>(stats_.pids.size()));
       // The root's thread list is the whole host's; cAdvisor leaves it out too.
-      if (opts_.max_tasks_per_container > 0 && cg.path != "/") EmitTaskStates(b);
+      if (opts_.max_tasks_per_container > 0 && cg.path != "/") EmitTaskStates(e);
     }
     if (int pid = NetworkPid(cg, meta); pid > 0 && proc_.ReadNetwork(pid, &ifaces_).ok()) {
       for (const auto& i : ifaces_) {
@@ -230,8 +291,10 @@ class ContainerCollector final : public Collector {
     }
   }
 
-  void EmitTaskStates(const std::vector<Label>& b) {
-    cgroup::TaskStates t = proc_.ReadTaskStates(stats_.pids, opts_.max_tasks_per_container);
+  void EmitTaskStates(const Entry& e) {
+    const std::vector<Label>& b = e.base;
+    cgroup::TaskStates t =
+        e.tasks_ok ? e.tasks : proc_.ReadTaskStates(stats_.pids, opts_.max_tasks_per_container);
     fams_.Add(cgroup::kTasksState, b, static_cast<double>(t.sleeping), "state", "sleeping");
     fams_.Add(cgroup::kTasksState, b, static_cast<double>(t.running), "state", "running");
     fams_.Add(cgroup::kTasksState, b, static_cast<double>(t.stopped), "state", "stopped");
@@ -245,6 +308,8 @@ class ContainerCollector final : public Collector {
   size_t max_open_;
   cgroup::ProcReader proc_;
   cgroup::DiscoveryOptions discovery_;
+  std::vector<std::string> names_;                 // discovery's scratch, reused
+  std::vector<cgroup::DiscoveredCgroup> cgroups_;  // this scrape's cgroups, strings reused
   std::unique_ptr<cgroup::CgroupReader> reader_;
   std::unordered_map<std::string, Entry> entries_;
   uint64_t scrape_ = 0;
@@ -252,6 +317,12 @@ class ContainerCollector final : public Collector {
   cgroup::CgroupStats stats_;  // reused across containers and scrapes
   std::vector<cgroup::InterfaceStats> ifaces_;
   cgroup::FamilySet fams_;
+  bool use_cgroupstats_;
+  std::unique_ptr<cgroup::CgroupStatsClient> stats_client_;
+  std::vector<int> query_fds_;  // QueryTaskStates' buffers, reused
+  std::vector<Entry*> query_entries_;
+  std::vector<cgroup::TaskStates> query_tasks_;
+  std::vector<uint8_t> query_ok_;
 };
 
 }  // namespace

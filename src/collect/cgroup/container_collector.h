@@ -40,9 +40,12 @@ struct ContainerCollectorOptions {
   std::vector<std::string> extra_docker_parents;
   // Every Docker label as container_label_<name> (the Swarm dashboards need them).
   bool docker_labels = true;
-  // container_tasks_state: reads /proc/<pid>/stat (and /proc/<pid>/task/<tid>/stat for
-  // multi-threaded processes) of up to this many threads per container (0 disables the family).
+  // container_tasks_state: asks the kernel's cgroupstats (taskstats netlink, see
+  // cgroup_stats.h) when it can be reached from here and the file system is the real one;
+  // otherwise reads /proc/<pid>/stat (and /proc/<pid>/task/<tid>/stat for multi-threaded
+  // processes) of up to this many threads per container (0 disables the family).
   size_t max_tasks_per_container = 1024;
+  bool use_cgroupstats = true;
   // Limits, quota and shares are re-read at most this often per container (they change only
   // with `docker update`).
   DurationMs spec_max_age_ms = 60'000;

@@ -33,4 +33,9 @@ std::string_view DockerIdFromCgroupName(std::string_view name);
 Result<std::vector<DiscoveredCgroup>> DiscoverCgroups(CgroupReader& reader,
                                                       const DiscoveryOptions& options);
 
+// The same, for every scrape: reuses the strings of *out and of `names` (scratch), so that an
+// unchanged set of containers costs no allocation.
+Status DiscoverCgroups(CgroupReader& reader, const DiscoveryOptions& options,
+                       std::vector<std::string>* names, std::vector<DiscoveredCgroup>* out);
+
 }  // namespace vigie::collect::cgroup

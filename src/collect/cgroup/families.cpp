@@ -86,17 +86,17 @@ FamilySet::FamilySet() {
 void FamilySet::Add(Fam f, const std::vector<Label>& base, double value,
                     std::string_view extra_name, std::string_view extra_value) {
   std::vector<Label> v;
-  v.reserve(base.size() + 2);
-  v.push_back(Label{std::string(kMetricNameLabel), std::string(kSpecs[f].sample_name)});
+  v.reserve(base.size() + (extra_name.empty() ? 1 : 2));
+  v.emplace_back(Label{std::string(kMetricNameLabel), std::string(kSpecs[f].sample_name)});
   bool extra_done = extra_name.empty();
   for (const Label& l : base) {
     if (!extra_done && extra_name < l.name) {
-      v.push_back(Label{std::string(extra_name), std::string(extra_value)});
+      v.emplace_back(Label{std::string(extra_name), std::string(extra_value)});
       extra_done = true;
     }
-    v.push_back(l);
+    v.emplace_back(l);
   }
-  if (!extra_done) v.push_back(Label{std::string(extra_name), std::string(extra_value)});
+  if (!extra_done) v.emplace_back(Label{std::string(extra_name), std::string(extra_value)});
   fams_[f].samples.push_back(expfmt::Sample{Labels::FromSorted(std::move(v)), value, {}});
 }
 
@@ -107,6 +107,10 @@ void FamilySet::MoveTo(std::vector<expfmt::MetricFamily>* out) {
     fresh.name = f.name;
     fresh.type = f.type;
     fresh.help = f.help;
+    // Sized for the next scrape now, while the allocator's free lists are nearly empty: a
+    // vector growing during the next scrape would ask for large blocks right after the caller
+    // freed this scrape's many small strings, and glibc then consolidates all of them first.
+    fresh.samples.reserve(f.samples.size() + f.samples.size() / 8 + 4);
     out->push_back(std::exchange(f, std::move(fresh)));
   }
 }

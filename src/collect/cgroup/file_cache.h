@@ -1,44 +1,110 @@
 // Keeps the small /sys and /proc files a collector reads every scrape open between scrapes and
-// re-reads them from offset 0 (fs::ReadableFile): one system call per file per scrape instead of
-// four, into reused buffers. Handles not used during a scrape are closed at its end, so the
-// files of a container that went away do not linger. At most `max_open` handles are kept; past
-// that, files are read the ordinary way. Only for files that regenerate their content on read
-// (procfs, sysfs, cgroupfs): a regular file replaced by a rename would be read stale.
+// re-reads them from offset 0: one system call per file per scrape instead of four (see
+// kernel_read.h), into buffers kept with the file. Files not read during a scrape are closed at
+// its end, so the files of a container that went away do not linger. At most `max_open` files
+// are kept open; past that, files are read the ordinary way. Only for files that regenerate
+// their content on read (procfs, sysfs, cgroupfs): a regular file replaced by a rename would be
+// read stale.
+//
+// Prefetch() reads, at the start of a scrape, every file read during the previous scrape in one
+// batch with io_uring, so the reads of the scrape find their content ready: a few system calls
+// for hundreds of files. Worth it for cgroup files, which io_uring reads inline because kernfs
+// files can be polled; not for procfs files, whose reads it hands to a worker thread.
+//
+// Files are named two ways: by path (the cache keeps a CachedFile per path), or as a CachedFile
+// the caller owns (a cgroup reader keeps one per file of each cgroup), which spares building and
+// hashing the path on every read.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <vector>
 
+#include "collect/cgroup/kernel_read.h"
 #include "core/fs.h"
 #include "core/result.h"
 
 namespace vigie::collect::cgroup {
 
+class FileCache;
+
+// One file read every scrape through a FileCache, which keeps it open between reads. Must not
+// outlive the cache that read it; destroying it closes the file.
+class CachedFile {
+ public:
+  CachedFile() = default;
+  ~CachedFile();
+  CachedFile(const CachedFile&) = delete;
+  CachedFile& operator=(const CachedFile&) = delete;
+
+  // Whether a cache keeps it open (it was read during the current or the previous scrape).
+  bool is_open() const { return cache_ != nullptr; }
+
+ private:
+  friend class FileCache;
+  FileCache* cache_ = nullptr;              // set while open (registered in cache_->open_)
+  size_t slot_ = 0;                         // index in cache_->open_
+  int fd_ = -1;                             // the real file system: a descriptor of our own
+  std::unique_ptr<fs::ReadableFile> file_;  // any other: through the seam
+  uint64_t used_ = 0;                       // the last scrape that read it
+  uint64_t fetched_ = 0;  // the scrape whose Prefetch read `content_` (or met `error_`)
+  int error_ = 0;
+  std::string content_;
+};
+
 class FileCache {
  public:
-  FileCache(fs::FileSystem& fs, size_t max_open) : fs_(fs), max_open_(max_open) {}
+  FileCache(fs::FileSystem& fs, size_t max_open);
+  ~FileCache();
+  FileCache(const FileCache&) = delete;
+  FileCache& operator=(const FileCache&) = delete;
 
   fs::FileSystem& fs() { return fs_; }
+
+  // The content of <dir>/<name> read through `f` (opened on first use, or after it was closed);
+  // null when the file does not exist (or no longer does). The pointer is valid until the next
+  // read of `f`.
+  Result<const std::string*> Read(CachedFile& f, std::string_view dir, std::string_view name);
 
   // Reads `path` into *out. Ok(false) when the file does not exist (or no longer does).
   Result<bool> Read(const std::string& path, std::string* out);
 
-  // Closes the handles not used since the previous call.
+  // Reads at once every file read during the previous scrape (io_uring; nothing when it is not
+  // available or `fs` is not the real file system); their reads until EndScrape return that
+  // content.
+  void Prefetch();
+
+  // Closes the files not read since the previous call.
   void EndScrape();
 
   size_t open_files() const { return open_.size(); }
+  // Files whose content the last Prefetch read (for tests and benchmarks).
+  size_t prefetched() const { return prefetched_; }
 
  private:
-  struct Handle {
-    std::unique_ptr<fs::ReadableFile> file;
-    uint64_t used = 0;
-  };
+  friend class CachedFile;
+  bool Open(CachedFile& f, const std::string& path, bool* missing);
+  void Close(CachedFile& f);
+  Result<const std::string*> ReadOpen(CachedFile& f, const std::string& path);
+
   fs::FileSystem& fs_;
+  const bool real_;  // fs is fs::Real(): descriptors of our own, batched reads
   size_t max_open_;
   uint64_t scrape_ = 1;
-  std::unordered_map<std::string, Handle> open_;
+  std::vector<CachedFile*> open_;
+  std::unordered_map<std::string, std::unique_ptr<CachedFile>> by_path_;
+  std::string path_;   // reused to build paths
+  std::string plain_;  // content of a file read the ordinary way (over the budget)
+  std::vector<char> scratch_;
+  std::unique_ptr<ReadBatch> batch_;
+  bool batch_tried_ = false;
+  bool batch_failed_ = false;
+  std::vector<ReadBatch::Item> items_;
+  std::vector<CachedFile*> item_files_;
+  size_t prefetched_ = 0;
 };
 
 // Half of the process's open-file limit (minus a reserve for everything else), the default

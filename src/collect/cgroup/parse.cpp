@@ -1,13 +1,20 @@
 #include "collect/cgroup/parse.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 
 namespace vigie::collect::cgroup {
 
 namespace {
 
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+constexpr auto kSpaces = [] {
+  std::array<bool, 256> t{};
+  t[' '] = t['\t'] = t['\n'] = t['\r'] = true;
+  return t;
+}();
+
+bool IsSpace(char c) { return kSpaces[static_cast<unsigned char>(c)]; }
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
@@ -73,6 +80,35 @@ Status ForEachKeyValue(std::string_view text, Fn&& fn) {
     fn(key, v);
     return OkStatus();
   });
+}
+
+// Like ForEachKeyValue for the keys `want(key)` accepts; the other lines are skipped without
+// looking at their values (memory.stat has some forty keys, of which a few are used).
+template <typename Want, typename Fn>
+Status ForEachWantedKeyValue(std::string_view text, Want&& want, Fn&& fn) {
+  while (!text.empty()) {
+    size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    // The kernel writes "key value": find the space with memchr; anything else (tabs, leading
+    // blanks, no value) takes the general way.
+    size_t k = line.find(' ');
+    if (k == 0 || k == std::string_view::npos || line.substr(0, k).find('\t') != line.npos) {
+      line = Trim(line);
+      if (line.empty()) continue;
+      k = 0;
+      while (k < line.size() && !IsSpace(line[k])) ++k;
+    }
+    std::string_view key = line.substr(0, k);
+    if (!want(key)) continue;
+    std::string_view value = Trim(line.substr(k));
+    uint64_t v = 0;
+    if (!ToUint(value, &v)) {
+      return InvalidArgument("bad value for key \"" + std::string(key) + "\": " + Excerpt(value));
+    }
+    fn(key, v);
+  }
+  return OkStatus();
 }
 
 Status ParseDevice(std::string_view s, uint32_t* major, uint32_t* minor) {
@@ -161,7 +197,11 @@ Status ParseMemoryStatV1(std::string_view text, MemoryStats* out) {
   uint64_t rss = 0, cache = 0, swap = 0, inactive_file = 0;
   uint64_t total_rss = 0, total_cache = 0, total_swap = 0, total_inactive_file = 0;
   bool have_total = false;
-  VIGIE_RETURN_IF_ERROR(ForEachKeyValue(text, [&](std::string_view key, uint64_t v) {
+  auto want = [](std::string_view key) {
+    if (key.starts_with("total_")) key.remove_prefix(6);
+    return key == "rss" || key == "cache" || key == "swap" || key == "inactive_file";
+  };
+  VIGIE_RETURN_IF_ERROR(ForEachWantedKeyValue(text, want, [&](std::string_view key, uint64_t v) {
     if (key.starts_with("total_")) {
       have_total = true;
       std::string_view k = key.substr(6);
@@ -191,7 +231,10 @@ Status ParseMemoryStatV1(std::string_view text, MemoryStats* out) {
 
 Status ParseMemoryStatV2(std::string_view text, MemoryStats* out) {
   uint64_t inactive_file = 0;
-  VIGIE_RETURN_IF_ERROR(ForEachKeyValue(text, [&](std::string_view key, uint64_t v) {
+  auto want = [](std::string_view key) {
+    return key == "anon" || key == "file" || key == "inactive_file";
+  };
+  VIGIE_RETURN_IF_ERROR(ForEachWantedKeyValue(text, want, [&](std::string_view key, uint64_t v) {
     if (key == "anon") out->rss = v;
     if (key == "file") out->cache = v;
     if (key == "inactive_file") inactive_file = v;

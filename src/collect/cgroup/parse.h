@@ -1,6 +1,8 @@
 // Pure parsers for the cgroup (v1 and v2) and /proc files the container collector reads.
 // Each takes a file's text and fills a stats struct; malformed numbers are errors naming the
-// offending text, unknown keys are ignored (kernels add keys over time).
+// offending text, unknown keys are ignored (kernels add keys over time; in memory.stat, whose
+// forty-odd keys are parsed every scrape for every container, so are the values of keys not
+// used).
 // Semantics follow cAdvisor's libcontainer handler (see docs in stats.h).
 #pragma once
 

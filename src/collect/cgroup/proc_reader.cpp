@@ -1,5 +1,6 @@
 #include "collect/cgroup/proc_reader.h"
 
+#include <charconv>
 #include <string>
 
 namespace vigie::collect::cgroup {
@@ -23,14 +24,32 @@ Status ProcReader::ReadNetwork(int pid, std::vector<InterfaceStats>* out) {
   return OkStatus();
 }
 
+Result<const std::string*> ProcReader::ReadTaskStat(int pid, int tid) {
+  CachedFile& f = task_stats_[static_cast<uint64_t>(pid) << 32 | static_cast<uint32_t>(tid)];
+  dir_.assign(procfs_);
+  if (dir_.empty() || dir_.back() != '/') dir_ += '/';
+  char num[16];
+  dir_.append(num, std::to_chars(num, num + sizeof num, pid).ptr);
+  if (tid != 0) {
+    dir_ += "/task/";
+    dir_.append(num, std::to_chars(num, num + sizeof num, tid).ptr);
+  }
+  return files_.Read(f, dir_, "stat");
+}
+
+void ProcReader::EndScrape() {
+  files_.EndScrape();
+  std::erase_if(task_stats_, [](const auto& kv) { return !kv.second.is_open(); });
+}
+
 TaskStates ProcReader::ReadTaskStates(const std::vector<int>& pids, size_t max_tasks) {
   TaskStates states;
   size_t n = 0;
   for (int pid : pids) {
     if (n >= max_tasks) break;
-    auto found = files_.Read(PidPath(pid, "stat"), &buf_);
-    if (!found.ok() || !*found) continue;  // exited since the list was read
-    auto st = ParseProcPidStat(buf_);
+    auto text = ReadTaskStat(pid, 0);
+    if (!text.ok() || *text == nullptr) continue;  // exited since the list was read
+    auto st = ParseProcPidStat(**text);
     if (!st.ok()) continue;
     TallyTaskState(st->state, &states);
     ++n;
@@ -39,13 +58,16 @@ TaskStates ProcReader::ReadTaskStates(const std::vector<int>& pids, size_t max_t
     std::string task_dir = PidPath(pid, "task");
     auto tids = fs_.ListDir(task_dir);
     if (!tids.ok()) continue;
-    const std::string main = std::to_string(pid);
     for (const auto& t : *tids) {
       if (n >= max_tasks) break;
-      if (t.name == main) continue;
-      auto f = files_.Read(fs::Join(fs::Join(task_dir, t.name), "stat"), &buf_);
-      if (!f.ok() || !*f) continue;
-      auto ts = ParseProcPidStat(buf_);
+      int tid = 0;
+      auto [p, ec] = std::from_chars(t.name.data(), t.name.data() + t.name.size(), tid);
+      if (ec != std::errc() || p != t.name.data() + t.name.size() || tid <= 0 || tid == pid) {
+        continue;
+      }
+      auto f = ReadTaskStat(pid, tid);
+      if (!f.ok() || *f == nullptr) continue;
+      auto ts = ParseProcPidStat(**f);
       if (!ts.ok()) continue;
       TallyTaskState(ts->state, &states);
       ++n;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "collect/cgroup/file_cache.h"
@@ -35,17 +36,23 @@ class ProcReader {
   // "/dev/<name>" of a block device, as cAdvisor labels container_fs_*; the table is read from
   // /proc/diskstats once and re-read when an unknown device shows up (at most once per scrape).
   std::string DeviceName(uint32_t major, uint32_t minor);
-  // Allows one more re-read of the device table.
+  // Allows one more re-read of the device table. (No FileCache::Prefetch here: procfs files
+  // cannot be polled, so io_uring hands their reads to a worker thread, which costs three times
+  // a pread each in a VM: 1.4 against 0.48 ms for 100 /proc/<pid>/net/dev files.)
   void BeginScrape() { devices_reread_allowed_ = true; }
   // Closes the files not read during the scrape.
-  void EndScrape() { files_.EndScrape(); }
+  void EndScrape();
 
  private:
   std::string PidPath(int pid, std::string_view file) const;
+  // /proc/<pid>/stat (or /proc/<pid>/task/<tid>/stat with `tid`), through a file kept per task.
+  Result<const std::string*> ReadTaskStat(int pid, int tid);
 
   fs::FileSystem& fs_;
   std::string procfs_;
   FileCache files_;
+  std::unordered_map<uint64_t, CachedFile> task_stats_;  // by pid << 32 | tid
+  std::string dir_;                                      // reused to build paths
   std::string buf_;
   int64_t boot_time_ = -1;
   std::vector<BlockDevice> devices_;

@@ -1,5 +1,12 @@
 #include "collect/cgroup/reader.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstring>
 #include <utility>
 
 #include "collect/cgroup/parse.h"
@@ -15,27 +22,74 @@ std::string CgroupDir(std::string_view hierarchy_dir, std::string_view path) {
   return fs::Join(hierarchy_dir, path);
 }
 
-Result<std::vector<std::string>> ListSubdirs(fs::FileSystem& fs, const std::string& dir) {
-  auto entries = fs.ListDir(dir);
-  if (!entries.ok()) {
-    if (entries.error().code() == ErrorCode::kNotFound) return std::vector<std::string>{};
-    return entries.error();
+Status FileReader::ListSubdirs(const std::string& dir, std::vector<std::string>* out) {
+  size_t n = 0;
+  auto add = [&](std::string_view name) {
+    if (n < out->size()) {
+      (*out)[n].assign(name);
+    } else {
+      out->emplace_back(name);
+    }
+    ++n;
+  };
+  if (&fs() != &fs::Real()) {
+    auto entries = fs().ListDir(dir);
+    if (!entries.ok()) {
+      out->clear();
+      if (entries.error().code() == ErrorCode::kNotFound) return OkStatus();
+      return entries.error();
+    }
+    for (const auto& e : *entries) {
+      if (e.is_dir) add(e.name);
+    }
+    out->resize(n);
+    return OkStatus();
   }
-  std::vector<std::string> out;
-  for (auto& e : *entries) {
-    if (e.is_dir) out.push_back(std::move(e.name));
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    int e = errno;
+    out->clear();
+    if (e == ENOENT || e == ENOTDIR) return OkStatus();
+    return IoError("open " + dir + ": " + std::strerror(e));
   }
-  return out;
+  if (dents_.size() < 32768) dents_.resize(32768);
+  while (true) {
+    ssize_t got = ::getdents64(fd, dents_.data(), dents_.size());
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      int e = errno;
+      ::close(fd);
+      out->clear();
+      return IoError("list " + dir + ": " + std::strerror(e));
+    }
+    if (got == 0) break;
+    for (ssize_t off = 0; off < got;) {
+      const auto* d = reinterpret_cast<const dirent64*>(dents_.data() + off);
+      off += d->d_reclen;
+      std::string_view name(d->d_name);
+      if (name == "." || name == "..") continue;
+      bool is_dir = d->d_type == DT_DIR;
+      if (d->d_type == DT_UNKNOWN) {
+        struct stat st {};
+        is_dir = ::fstatat(fd, d->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+      }
+      if (is_dir) add(name);
+    }
+  }
+  ::close(fd);
+  out->resize(n);
+  return OkStatus();
 }
 
 Error InFile(const Error& e, const std::string& dir, std::string_view file) {
   return e.Wrap(fs::Join(dir, file));
 }
 
-Result<bool> FileReader::ReadUint(const std::string& dir, std::string_view file, uint64_t* v) {
-  VIGIE_ASSIGN_OR_RETURN(bool found, cache_.Read(fs::Join(dir, file), &buf_));
-  if (!found) return false;
-  auto r = ParseCgroupUint(buf_);
+Result<bool> FileReader::ReadUint(CachedFile& f, const std::string& dir, std::string_view file,
+                                  uint64_t* v) {
+  VIGIE_ASSIGN_OR_RETURN(const std::string* text, cache_.Read(f, dir, file));
+  if (text == nullptr) return false;
+  auto r = ParseCgroupUint(*text);
   if (!r.ok()) return InFile(r.error(), dir, file);
   *v = *r;
   return true;

@@ -44,11 +44,20 @@ class CgroupReader {
   // false.
   virtual Status Read(std::string_view path, const What& what, CgroupStats* out) = 0;
 
+  // The directory of the cgroup at `path` in the hierarchy whose process lists are read (v1:
+  // cpu, else cpuacct or memory; v2: the unified one), e.g. for CgroupStatsClient.
+  virtual std::string ProcessesDir(std::string_view path) const = 0;
+
+  // Starts a scrape: reads at once the files read during the previous one (file_cache.h), so
+  // that Read finds them ready. Optional: Read works without it.
+  virtual void BeginScrape() {}
+
   // Ends a scrape: closes the files of cgroups that were not read during it.
   virtual void EndScrape() = 0;
 
-  // Names of the child cgroups of `path`; empty when `path` does not exist.
-  virtual Result<std::vector<std::string>> ListChildren(std::string_view path) = 0;
+  // Names of the child cgroups of `path` into *out (its strings are reused, so a scrape does
+  // not allocate them anew); empty when `path` does not exist.
+  virtual Status ListChildren(std::string_view path, std::vector<std::string>* out) = 0;
 };
 
 }  // namespace vigie::collect::cgroup

@@ -1,9 +1,12 @@
 // Private to the cgroup readers: constructors of the two layouts and small shared helpers.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "collect/cgroup/file_cache.h"
 #include "collect/cgroup/reader.h"
@@ -22,34 +25,73 @@ std::unique_ptr<CgroupReader> NewV2Reader(fs::FileSystem& fs, size_t max_open,
 // <dir><path>, where path "/" is the hierarchy's root.
 std::string CgroupDir(std::string_view hierarchy_dir, std::string_view path);
 
-// Subdirectory names of `dir`; empty when `dir` does not exist.
-Result<std::vector<std::string>> ListSubdirs(fs::FileSystem& fs, const std::string& dir);
-
 // Prefixes the path of the file to a parse error.
 Error InFile(const Error& e, const std::string& dir, std::string_view file);
 
-// Reads cgroup files (kept open between scrapes) into one reused buffer and parses them; a
-// missing file is Ok(false).
+// Reads cgroup files (kept open between scrapes, see file_cache.h) and parses them; a missing
+// file is Ok(false).
 class FileReader {
  public:
   FileReader(fs::FileSystem& fs, size_t max_open) : cache_(fs, max_open) {}
   fs::FileSystem& fs() { return cache_.fs(); }
+  void BeginScrape() { cache_.Prefetch(); }
   void EndScrape() { cache_.EndScrape(); }
 
-  Result<bool> ReadUint(const std::string& dir, std::string_view file, uint64_t* v);
+  Result<bool> ReadUint(CachedFile& f, const std::string& dir, std::string_view file, uint64_t* v);
 
   template <typename Parse>
-  Result<bool> ReadParsed(const std::string& dir, std::string_view file, Parse&& parse) {
-    VIGIE_ASSIGN_OR_RETURN(bool found, cache_.Read(fs::Join(dir, file), &buf_));
-    if (!found) return false;
-    Status st = parse(std::string_view(buf_));
+  Result<bool> ReadParsed(CachedFile& f, const std::string& dir, std::string_view file,
+                          Parse&& parse) {
+    VIGIE_ASSIGN_OR_RETURN(const std::string* text, cache_.Read(f, dir, file));
+    if (text == nullptr) return false;
+    Status st = parse(std::string_view(*text));
     if (!st.ok()) return InFile(st.error(), dir, file);
     return true;
   }
 
+  // Names of the subdirectories of `dir` into *out (its strings reused); empty when `dir` does
+  // not exist. On the real file system one getdents64 into a kept buffer, no allocation.
+  Status ListSubdirs(const std::string& dir, std::vector<std::string>* out);
+
  private:
   FileCache cache_;
-  std::string buf_;
+  std::vector<char> dents_;
+};
+
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+// The per-cgroup state of a reader (its directories and open files), kept while the cgroup is
+// read every scrape and dropped at the end of a scrape that did not read it.
+template <typename Files>
+class CgroupTable {
+ public:
+  // The state of `path`; `init` fills a new one.
+  template <typename Init>
+  Files& Get(std::string_view path, Init&& init) {
+    auto it = table_.find(path);
+    if (it == table_.end()) {
+      it = table_.try_emplace(std::string(path)).first;
+      init(&it->second.files);
+    }
+    it->second.used = scrape_;
+    return it->second.files;
+  }
+
+  void EndScrape() {
+    std::erase_if(table_, [&](const auto& kv) { return kv.second.used != scrape_; });
+    ++scrape_;
+  }
+
+ private:
+  struct Slot {
+    Files files;
+    uint64_t used = 0;
+  };
+  uint64_t scrape_ = 1;
+  std::unordered_map<std::string, Slot, StringHash, std::equal_to<>> table_;
 };
 
 }  // namespace vigie::collect::cgroup::internal

@@ -10,6 +10,16 @@ namespace vigie::collect::cgroup::internal {
 
 namespace {
 
+// A cgroup's directory in each hierarchy and the files read from them.
+struct V1Files {
+  std::string cpuacct, cpu, memory, blkio;
+  CachedFile usage, acct_stat;                        // cpuacct
+  CachedFile procs, shares, period, quota, cpu_stat;  // cpu
+  CachedFile mem_usage, mem_stat, mem_limit, failcnt;
+  CachedFile io_bytes, io_ops;              // blkio, *_recursive
+  CachedFile io_bytes_plain, io_ops_plain;  // blkio, where *_recursive is missing
+};
+
 class V1Reader final : public CgroupReader {
  public:
   V1Reader(fs::FileSystem& fs, size_t max_open, V1Dirs dirs)
@@ -19,44 +29,60 @@ class V1Reader final : public CgroupReader {
 
   Status Read(std::string_view path, const What& what, CgroupStats* out) override {
     out->Clear();
+    V1Files& f = cgroups_.Get(path, [&](V1Files* n) {
+      if (!dirs_.cpuacct.empty()) n->cpuacct = CgroupDir(dirs_.cpuacct, path);
+      if (!dirs_.cpu.empty()) n->cpu = CgroupDir(dirs_.cpu, path);
+      if (!dirs_.memory.empty()) n->memory = CgroupDir(dirs_.memory, path);
+      if (!dirs_.blkio.empty()) n->blkio = CgroupDir(dirs_.blkio, path);
+    });
     bool exists = false;
-    VIGIE_RETURN_IF_ERROR(ReadCpuacct(path, out, &exists));
-    VIGIE_RETURN_IF_ERROR(ReadCpu(path, what, out, &exists));
-    VIGIE_RETURN_IF_ERROR(ReadMemory(path, what, out, &exists));
+    VIGIE_RETURN_IF_ERROR(ReadCpuacct(f, out, &exists));
+    VIGIE_RETURN_IF_ERROR(ReadCpu(f, what, out, &exists));
+    VIGIE_RETURN_IF_ERROR(ReadMemory(f, what, out, &exists));
     if (!exists) return NotFound("cgroup " + std::string(path) + " does not exist");
-    VIGIE_RETURN_IF_ERROR(ReadBlkio(path, out));
+    VIGIE_RETURN_IF_ERROR(ReadBlkio(f, out));
     return OkStatus();
   }
 
-  Result<std::vector<std::string>> ListChildren(std::string_view path) override {
+  Status ListChildren(std::string_view path, std::vector<std::string>* out) override {
+    return files_.ListSubdirs(ProcessesDir(path), out);
+  }
+
+  std::string ProcessesDir(std::string_view path) const override {
     const std::string& h = !dirs_.cpu.empty()       ? dirs_.cpu
                            : !dirs_.cpuacct.empty() ? dirs_.cpuacct
                                                     : dirs_.memory;
-    return ListSubdirs(files_.fs(), CgroupDir(h, path));
+    return CgroupDir(h, path);
   }
 
-  void EndScrape() override { files_.EndScrape(); }
+  void BeginScrape() override { files_.BeginScrape(); }
+
+  void EndScrape() override {
+    cgroups_.EndScrape();
+    files_.EndScrape();
+  }
 
  private:
-  Status ReadCpuacct(std::string_view path, CgroupStats* out, bool* exists) {
+  Status ReadCpuacct(V1Files& f, CgroupStats* out, bool* exists) {
     if (dirs_.cpuacct.empty()) return OkStatus();
-    std::string dir = CgroupDir(dirs_.cpuacct, path);
-    VIGIE_ASSIGN_OR_RETURN(bool found, files_.ReadUint(dir, "cpuacct.usage", &out->cpu.usage_ns));
+    VIGIE_ASSIGN_OR_RETURN(
+        bool found, files_.ReadUint(f.usage, f.cpuacct, "cpuacct.usage", &out->cpu.usage_ns));
     if (!found) return OkStatus();
     *exists = out->has_cpu = true;
-    VIGIE_ASSIGN_OR_RETURN(found, files_.ReadParsed(dir, "cpuacct.stat", [&](std::string_view t) {
-      return ParseCpuacctStat(t, &out->cpu);
-    }));
+    VIGIE_ASSIGN_OR_RETURN(
+        found, files_.ReadParsed(f.acct_stat, f.cpuacct, "cpuacct.stat", [&](std::string_view t) {
+          return ParseCpuacctStat(t, &out->cpu);
+        }));
     return OkStatus();
   }
 
-  Status ReadCpu(std::string_view path, const What& what, CgroupStats* out, bool* exists) {
+  Status ReadCpu(V1Files& f, const What& what, CgroupStats* out, bool* exists) {
     if (dirs_.cpu.empty()) return OkStatus();
-    std::string dir = CgroupDir(dirs_.cpu, path);
+    const std::string& dir = f.cpu;
     // Process and thread lists from the cpu hierarchy, as cAdvisor counts container_processes;
     // cgroup.procs also tells whether the cgroup exists.
     VIGIE_ASSIGN_OR_RETURN(out->has_pids,
-                           files_.ReadParsed(dir, "cgroup.procs", [&](std::string_view t) {
+                           files_.ReadParsed(f.procs, dir, "cgroup.procs", [&](std::string_view t) {
                              return ParsePidList(t, &out->pids);
                            }));
     if (!out->has_pids) return OkStatus();
@@ -64,65 +90,75 @@ class V1Reader final : public CgroupReader {
     bool found = false;
     SpecStats& spec = out->spec;
     if (what.spec) {
-      VIGIE_ASSIGN_OR_RETURN(spec.has_cpu, files_.ReadUint(dir, "cpu.shares", &spec.cpu_shares));
-      VIGIE_ASSIGN_OR_RETURN(found, files_.ReadUint(dir, "cpu.cfs_period_us", &spec.cpu_period_us));
-      VIGIE_ASSIGN_OR_RETURN(found,
-                             files_.ReadParsed(dir, "cpu.cfs_quota_us", [&](std::string_view t) {
-                               auto q = ParseCfsQuotaV1(t);
-                               if (!q.ok()) return Status(q.error());
-                               spec.cpu_quota_us = *q;
-                               return OkStatus();
-                             }));
+      VIGIE_ASSIGN_OR_RETURN(spec.has_cpu,
+                             files_.ReadUint(f.shares, dir, "cpu.shares", &spec.cpu_shares));
+      VIGIE_ASSIGN_OR_RETURN(
+          found, files_.ReadUint(f.period, dir, "cpu.cfs_period_us", &spec.cpu_period_us));
+      VIGIE_ASSIGN_OR_RETURN(
+          found, files_.ReadParsed(f.quota, dir, "cpu.cfs_quota_us", [&](std::string_view t) {
+            auto q = ParseCfsQuotaV1(t);
+            if (!q.ok()) return Status(q.error());
+            spec.cpu_quota_us = *q;
+            return OkStatus();
+          }));
     }
     if (what.throttling || spec.cpu_quota_us != 0) {
-      VIGIE_ASSIGN_OR_RETURN(found, files_.ReadParsed(dir, "cpu.stat", [&](std::string_view t) {
-        return ParseCpuStatV1(t, &out->cpu);
-      }));
+      VIGIE_ASSIGN_OR_RETURN(
+          found, files_.ReadParsed(f.cpu_stat, dir, "cpu.stat", [&](std::string_view t) {
+            return ParseCpuStatV1(t, &out->cpu);
+          }));
     }
     (void)found;  // each of these files is optional
     return OkStatus();
   }
 
-  Status ReadMemory(std::string_view path, const What& what, CgroupStats* out, bool* exists) {
+  Status ReadMemory(V1Files& f, const What& what, CgroupStats* out, bool* exists) {
     if (dirs_.memory.empty()) return OkStatus();
-    std::string dir = CgroupDir(dirs_.memory, path);
+    const std::string& dir = f.memory;
     MemoryStats& m = out->memory;
-    VIGIE_ASSIGN_OR_RETURN(bool found, files_.ReadUint(dir, "memory.usage_in_bytes", &m.usage));
+    VIGIE_ASSIGN_OR_RETURN(bool found,
+                           files_.ReadUint(f.mem_usage, dir, "memory.usage_in_bytes", &m.usage));
     if (!found) return OkStatus();
     *exists = out->has_memory = true;
-    VIGIE_ASSIGN_OR_RETURN(found, files_.ReadParsed(dir, "memory.stat", [&](std::string_view t) {
-      return ParseMemoryStatV1(t, &m);
-    }));
+    VIGIE_ASSIGN_OR_RETURN(
+        found, files_.ReadParsed(f.mem_stat, dir, "memory.stat",
+                                 [&](std::string_view t) { return ParseMemoryStatV1(t, &m); }));
     if (!found) m.working_set = m.usage;
     if (what.spec) {
-      VIGIE_ASSIGN_OR_RETURN(out->spec.has_memory, files_.ReadUint(dir, "memory.limit_in_bytes",
-                                                                   &out->spec.memory_limit));
+      VIGIE_ASSIGN_OR_RETURN(
+          out->spec.has_memory,
+          files_.ReadUint(f.mem_limit, dir, "memory.limit_in_bytes", &out->spec.memory_limit));
     }
     if (what.failcnt || (out->spec.has_memory && IsLimited(out->spec.memory_limit))) {
-      VIGIE_ASSIGN_OR_RETURN(found, files_.ReadUint(dir, "memory.failcnt", &m.failcnt));
+      VIGIE_ASSIGN_OR_RETURN(found, files_.ReadUint(f.failcnt, dir, "memory.failcnt", &m.failcnt));
     }
     return OkStatus();
   }
 
-  Status ReadBlkio(std::string_view path, CgroupStats* out) {
+  Status ReadBlkio(V1Files& f, CgroupStats* out) {
     if (dirs_.blkio.empty()) return OkStatus();
-    std::string dir = CgroupDir(dirs_.blkio, path);
-    for (bool bytes : {true, false}) {
+    // Operations first: both files list the same devices (one line set per block group of the
+    // cgroup), so when the operation counts name no device the byte counts are not read.
+    for (bool bytes : {false, true}) {
+      if (bytes && out->io.empty()) break;
       const char* recursive = bytes ? "blkio.throttle.io_service_bytes_recursive"
                                     : "blkio.throttle.io_serviced_recursive";
       const char* plain = bytes ? "blkio.throttle.io_service_bytes" : "blkio.throttle.io_serviced";
       auto parse = [&](std::string_view t) { return ParseBlkioV1(t, bytes, &out->io); };
-      VIGIE_ASSIGN_OR_RETURN(bool found, files_.ReadParsed(dir, recursive, parse));
+      VIGIE_ASSIGN_OR_RETURN(
+          bool found, files_.ReadParsed(bytes ? f.io_bytes : f.io_ops, f.blkio, recursive, parse));
       if (!found) {
-        VIGIE_ASSIGN_OR_RETURN(found, files_.ReadParsed(dir, plain, parse));
+        VIGIE_ASSIGN_OR_RETURN(found, files_.ReadParsed(bytes ? f.io_bytes_plain : f.io_ops_plain,
+                                                        f.blkio, plain, parse));
       }
       out->has_io = out->has_io || found;
     }
     return OkStatus();
   }
 
-  FileReader files_;
+  FileReader files_;  // declared first: outlives the files of cgroups_
   V1Dirs dirs_;
+  CgroupTable<V1Files> cgroups_;
 };
 
 }  // namespace

@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "collect/cgroup/kernel_read.h"
+
 namespace vigie::collect::node {
 
 namespace {
@@ -65,7 +67,8 @@ Result<std::string_view> FileReader::ReadReal(const std::string& path) {
       if (e.buf.size() >= kMaxFileBytes) return IoError("read " + path + ": larger than 64 MiB");
       e.buf.resize(e.buf.size() * 2);
     }
-    ssize_t n = ::pread(e.fd, e.buf.data() + len, e.buf.size() - len, static_cast<off_t>(len));
+    size_t asked = e.buf.size() - len;
+    ssize_t n = ::pread(e.fd, e.buf.data() + len, asked, static_cast<off_t>(len));
     if (n < 0) {
       if (errno == EINTR) continue;
       int err = errno;
@@ -73,8 +76,10 @@ Result<std::string_view> FileReader::ReadReal(const std::string& path) {
       files_.erase(it);
       return ErrnoError("read", path, err);
     }
-    if (n == 0) break;
     len += static_cast<size_t>(n);
+    // A short read of a small seq_file is its end: no empty read to confirm it (kernel_read.h;
+    // every file read here has records well under 1 KiB).
+    if (cgroup::ReadReachedEnd(static_cast<size_t>(n), asked)) break;
   }
   return std::string_view(e.buf.data(), len);
 }

@@ -27,18 +27,23 @@ class ScaledIntIterator final : public storage::SampleIterator {
   void Reset(std::span<const uint8_t> b);
   bool Next() override;
   bool Seek(TimestampMs t) override;
-  storage::Sample At() const override;
+  storage::Sample At() const override { return {t_, value_}; }
   Status Err() const override;
+  // As XorIterator::AppendRange.
+  void AppendRange(int64_t mint, int64_t maxt, std::vector<storage::Sample>* out);
   int64_t t() const { return t_; }
+  double v() const { return value_; }
 
  private:
   bool Fail();
+  bool Step();
   BitReader br_;
   uint16_t total_ = 0, read_ = 0;
   uint8_t scale_ = 0;
   bool dod_values_ = false;
   int64_t t_ = 0, t_delta_ = 0;
   int64_t v_ = 0, v_delta_ = 0;
+  double value_ = 0;  // v_ / 10^scale_, computed once per sample
   bool err_ = false, done_ = false;
 };
 

@@ -1,5 +1,6 @@
 #include "tsdb/chunkenc/xor.h"
 
+#include <algorithm>
 #include <bit>
 
 namespace vigie::tsdb::chunkenc {
@@ -143,7 +144,32 @@ bool XorIterator::Fail() {
   return false;
 }
 
-bool XorIterator::ReadValue() {
+[[gnu::always_inline]] inline bool XorIterator::ReadValue() {
+  if (br_.PeekBits() >= 13) {
+    // The control bits (and a new window's sizes) from one 64-bit look-ahead.
+    const uint64_t w = br_.Peek();
+    if ((w >> 63) == 0) {
+      br_.Skip(1);
+      return true;  // same value
+    }
+    if (((w >> 62) & 1) == 0) {
+      br_.Skip(2);
+      if (!window_set_) return Fail();  // '10' before any window: corrupt
+    } else {
+      uint64_t lead = (w >> 57) & 0x1f, sig = (w >> 51) & 0x3f;
+      br_.Skip(13);
+      if (sig == 0) sig = 64;
+      if (lead + sig > 64) return Fail();
+      leading_ = static_cast<uint8_t>(lead);
+      trailing_ = static_cast<uint8_t>(64 - lead - sig);
+      window_set_ = true;
+    }
+    const int mbits = 64 - leading_ - trailing_;
+    uint64_t bits;
+    if (mbits <= 0 || !br_.ReadBits(mbits, &bits)) return Fail();
+    v_bits_ ^= bits << trailing_;
+    return true;
+  }
   bool bit;
   if (!br_.ReadBit(&bit)) return Fail();
   if (!bit) return true;  // same value
@@ -165,7 +191,8 @@ bool XorIterator::ReadValue() {
   return true;
 }
 
-bool XorIterator::Next() {
+// Next()'s body, inlined into AppendRange's loop.
+[[gnu::always_inline]] inline bool XorIterator::Step() {
   if (done_) return false;
   if (read_ >= total_) {
     done_ = true;
@@ -180,15 +207,21 @@ bool XorIterator::Next() {
     t_ += static_cast<int64_t>(t_delta_);
     if (!ReadValue()) return false;
   } else {
-    int ones = 0;
-    for (; ones < 4; ++ones) {
-      bool bit;
-      if (!br_.ReadBit(&bit)) return Fail();
-      if (!bit) break;
-    }
     static constexpr int kSizes[] = {0, 14, 17, 20, 64};
-    int sz = kSizes[ones];
+    int ones = 0;
     int64_t dod = 0;
+    if (br_.PeekBits() >= 4) {
+      // The bucket prefix from one 64-bit look-ahead.
+      ones = std::min(std::countl_one(br_.Peek()), 4);
+      br_.Skip(static_cast<size_t>(ones < 4 ? ones + 1 : 4));
+    } else {
+      for (; ones < 4; ++ones) {
+        bool bit;
+        if (!br_.ReadBit(&bit)) return Fail();
+        if (!bit) break;
+      }
+    }
+    int sz = kSizes[ones];
     if (sz != 0) {
       uint64_t bits;
       if (!br_.ReadBits(sz, &bits)) return Fail();
@@ -203,6 +236,8 @@ bool XorIterator::Next() {
   return true;
 }
 
+bool XorIterator::Next() { return Step(); }
+
 bool XorIterator::Seek(TimestampMs t) {
   if (done_) return false;
   if (read_ > 0 && t_ >= t) return true;
@@ -212,7 +247,12 @@ bool XorIterator::Seek(TimestampMs t) {
   return false;
 }
 
-storage::Sample XorIterator::At() const { return {t_, std::bit_cast<double>(v_bits_)}; }
+void XorIterator::AppendRange(int64_t mint, int64_t maxt, std::vector<storage::Sample>* out) {
+  while (Step()) {
+    if (t_ > maxt) return;
+    if (t_ >= mint) out->push_back({t_, std::bit_cast<double>(v_bits_)});
+  }
+}
 
 Status XorIterator::Err() const {
   if (err_) return Corruption("XOR chunk: truncated or corrupt bit stream");

@@ -7,6 +7,7 @@
 //             significant count, significant bits).
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -51,8 +52,11 @@ class XorIterator final : public storage::SampleIterator {
 
   bool Next() override;
   bool Seek(TimestampMs t) override;
-  storage::Sample At() const override;
+  storage::Sample At() const override { return {t_, std::bit_cast<double>(v_bits_)}; }
   Status Err() const override;
+  // Decodes on, appending the samples with mint <= t <= maxt to `out`; stops after the first
+  // sample past maxt or at the end of the chunk. Check Err() afterwards.
+  void AppendRange(int64_t mint, int64_t maxt, std::vector<storage::Sample>* out);
 
   int64_t t() const { return t_; }
   // After iterating to the end: the state an appender needs to continue this chunk.
@@ -60,6 +64,7 @@ class XorIterator final : public storage::SampleIterator {
 
  private:
   bool Fail();
+  bool Step();
   bool ReadValue();
 
   BitReader br_;

@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
+#include <vector>
 
 namespace vigie::api {
 namespace {
@@ -165,6 +167,83 @@ TEST(JsonWriterTest, SinkFailureIsReported) {
   w.Int(1);
   w.EndArray();
   EXPECT_TRUE(w.failed());
+}
+
+// The short-decimal fast path of AppendSampleValue must spell every value exactly as the
+// general shortest-digits formatting (std::to_chars, Go's 'f' -1) does.
+TEST(JsonWriterTest, ShortDecimalFastPathMatchesShortestFormatting) {
+  auto general = [](double v) {
+    std::string s;
+    double a = std::fabs(v);
+    AppendGoFloat(&s, v, a != 0 && (a < 1e-6 || a >= 1e21) ? 'e' : 'f');
+    return s;
+  };
+  std::vector<double> values = {0.1 + 0.2,
+                                1e15 - 0.5,
+                                999999999999999.9,
+                                999999999999999.0,
+                                1e15,
+                                1e-6,
+                                1.0000000000000002e-6,
+                                9.999999999999999e-7,
+                                0.000123,
+                                0.3,
+                                2.675,
+                                1.005,
+                                1e14 + 0.01,
+                                4503599627370495.5,
+                                123.456789012345,
+                                0.1234567890123456,
+                                10136.308,
+                                -5538.685,
+                                99.99999999999999,
+                                0.09999999999999999,
+                                1234567.0000001};
+  uint64_t x = 88172645463325252ULL;
+  auto next = [&x] {  // xorshift64
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x;
+  };
+  const double pow10[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12};
+  for (int i = 0; i < 200000; ++i) {
+    // Short decimals of every size and scale, their neighbours, and arbitrary doubles.
+    double d =
+        static_cast<double>(next() % 10000000000000000ULL >> (next() % 50)) / pow10[next() % 13];
+    values.push_back(d);
+    values.push_back(-d);
+    values.push_back(std::nextafter(d, 1e300));
+    values.push_back(std::nextafter(d, 0.0));
+    double r;
+    uint64_t bits = next();
+    std::memcpy(&r, &bits, sizeof r);
+    values.push_back(r);
+  }
+  for (double v : values) {
+    ASSERT_EQ(SampleValue(v), general(v)) << std::hexfloat << v;
+  }
+}
+
+TEST(JsonWriterTest, SamplePairsLikeOneValueAtATime) {
+  std::vector<storage::Sample> pts = {{1435781451781, 1}, {1435781451780, 0.1}, {-1500, -2.5e-10},
+                                      {0, std::nan("")},  {1000, 1e21},         {1001, 10136.308}};
+  for (int i = 0; i < 3000; ++i) pts.push_back({i * 15000 + 7, i * 0.001});
+  JsonWriter fast;
+  fast.SamplePairs(pts);
+  JsonWriter slow;
+  slow.BeginArray();
+  for (const auto& p : pts) {
+    slow.BeginArray();
+    slow.Timestamp(p.t);
+    slow.SampleValue(p.v);
+    slow.EndArray();
+  }
+  slow.EndArray();
+  EXPECT_EQ(fast.Take(), slow.Take());
+  JsonWriter empty;
+  empty.SamplePairs({});
+  EXPECT_EQ(empty.Take(), "[]");
 }
 
 }  // namespace

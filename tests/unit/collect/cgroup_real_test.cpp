@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "collect/cgroup/cgroup_stats.h"
 #include "collect/cgroup/container_collector.h"
 #include "collect/cgroup/reader.h"
 #include "core/time.h"
@@ -39,6 +40,14 @@ double ProcessCpuSeconds() {
   timespec ts{};
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+// The scheduler state letter of `pid` from /proc/<pid>/stat, '?' if unreadable.
+char ProcessState(pid_t pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  size_t close = text.rfind(')');
+  return close != std::string::npos && close + 2 < text.size() ? text[close + 2] : '?';
 }
 
 // A forked child that waits for a byte on `go`, runs `work`, writes a byte on `done`, then
@@ -239,6 +248,53 @@ TEST_F(RealCgroupTest, BurnerAndAllocatorShowUp) {
   auto gone = Scrape(*c);
   EXPECT_FALSE(Value(gone, "container_memory_usage_bytes", "alloc").has_value());
   EXPECT_TRUE(Value(gone, "container_memory_usage_bytes", "burner").has_value());
+}
+
+TEST_F(RealCgroupTest, TaskStatesFromNetlinkMatchProc) {
+  // One sleeping process in "alloc", none in "burner".
+  children_.push_back(Child::Start([] {}));
+  Child& sleeper = children_[0];
+  ASSERT_GT(sleeper.pid, 0);
+  Place(sleeper.pid, "alloc");
+  sleeper.Go();
+  ASSERT_TRUE(sleeper.WaitDone());
+  // Until it sits in pause() (it may still be running on its way there).
+  for (int i = 0; i < 500 && ProcessState(sleeper.pid) != 'S'; ++i) usleep(10'000);
+  ASSERT_EQ(ProcessState(sleeper.pid), 'S');
+
+  auto client = cgroup::CgroupStatsClient::Open();
+  if (client == nullptr) GTEST_SKIP() << "no taskstats netlink family here";
+  auto reader = cgroup::CgroupReader::Open(fs::Real(), kCgroupRoot);
+  ASSERT_TRUE(reader.ok());
+  int cg = open((*reader)->ProcessesDir(parent_ + "/alloc").c_str(), O_RDONLY | O_DIRECTORY);
+  int not_cg = open("/tmp", O_RDONLY | O_DIRECTORY);
+  ASSERT_GE(cg, 0);
+  ASSERT_GE(not_cg, 0);
+  std::vector<cgroup::TaskStates> states;
+  std::vector<uint8_t> ok;
+  ASSERT_TRUE(client->Query({cg, not_cg, cg}, &states, &ok).ok());
+  ASSERT_EQ(ok.size(), 3u);
+  EXPECT_TRUE(ok[0]);
+  EXPECT_FALSE(ok[1]) << "a directory that is not a cgroup is refused";
+  EXPECT_TRUE(ok[2]);
+  EXPECT_EQ(states[0].sleeping, 1u);  // in pause()
+  EXPECT_EQ(states[0].running + states[0].stopped + states[0].uninterruptible, 0u);
+  close(cg);
+  close(not_cg);
+
+  // The collector reports the same with and without netlink.
+  for (bool netlink : {true, false}) {
+    SCOPED_TRACE(netlink ? "netlink" : "/proc");
+    ContainerCollectorOptions o;
+    o.include_root = false;
+    o.raw_cgroup_prefixes = {parent_};
+    o.use_cgroupstats = netlink;
+    auto c = NewContainerCollector(o);
+    auto fams = Scrape(*c);
+    EXPECT_EQ(*Value(fams, "container_tasks_state", "alloc", "sleeping"), 1);
+    EXPECT_EQ(*Value(fams, "container_tasks_state", "alloc", "running"), 0);
+    EXPECT_EQ(*Value(fams, "container_tasks_state", "burner", "sleeping"), 0);
+  }
 }
 
 }  // namespace

@@ -258,6 +258,17 @@ TEST_F(ManagerTest, ReloadKeepsDataFlowing) {
   EXPECT_EQ(StateOf("good").scrape_interval, 300);
   // The scrape_series_added of the reloaded loop shows the cache was kept.
   EXPECT_EQ(storage_.Last(Key("scrape_series_added", "good")), 0);
+
+  // New metric relabelling: the cache (refs of series labelled the old way) is not carried
+  // over, so samples go to the newly labelled series at once.
+  RelabelConfig add;
+  add.target_label = "relabelled";
+  add.replacement = "yes";
+  other.metric_relabel_configs = {add};
+  ASSERT_TRUE(manager_->ApplyConfig({good, other}).ok());
+  ASSERT_TRUE(WaitScrapes({"other"}, 2));
+  EXPECT_TRUE(storage_.Last(Key("temp", "other", {{"relabelled", "yes"}})).has_value())
+      << ::testing::PrintToString(storage_.Keys("temp"));
 }
 
 TEST_F(ManagerTest, RelabellingDropsTargetsAndListsThem) {

@@ -16,7 +16,7 @@ using testing::FakeStorage;
 class QueueScraper : public Scraper {
  public:
   void Push(std::string body, std::string content_type = "text/plain; version=0.0.4") {
-    queue_.push_back(ScrapeResponse{std::move(body), std::move(content_type)});
+    queue_.push_back(ScrapeResponse{ScrapeBody(body), std::move(content_type)});
   }
   void PushError(Error e) { queue_.push_back(std::move(e)); }
   // Replaces everything queued: `body` is served from now on.
@@ -136,6 +136,35 @@ TEST_F(ScrapeLoopTest, LostRefsFallBackToLabels) {
   loop_->ScrapeAndReport(2000);
   EXPECT_EQ(Last(Key("a")), 2);
   EXPECT_EQ(Last(Key("up")), 1);
+}
+
+// The cache keeps refs, not labels: when the storage lost a ref, the labels are rebuilt from
+// the raw series text (escapes, target labels with exported_ conflicts, metric relabelling),
+// for samples and for staleness markers alike, and land on the same series.
+TEST_F(ScrapeLoopTest, LostRefsRebuildTheSameLabels) {
+  ScrapeConfig cfg;
+  RelabelConfig rename;
+  rename.source_labels = {"__name__"};
+  rename.regex = *RelabelRegex::Compile("old_(.*)");
+  rename.target_label = "__name__";
+  rename.replacement = "new_$1";
+  cfg.metric_relabel_configs = {rename};
+  Make(cfg);
+  scraper_->Push("old_a{job=\"exposed\",path=\"a\\\"b\\\\c\"} 1\nkeep 1\n");
+  scraper_->Push("old_a{job=\"exposed\",path=\"a\\\"b\\\\c\"} 2\nkeep 2\n");
+  scraper_->Push("keep 3\n");
+  loop_->ScrapeAndReport(1000);
+  storage_.ForgetRefs();
+  loop_->ScrapeAndReport(2000);
+  storage_.ForgetRefs();
+  loop_->ScrapeAndReport(3000);  // old_a is gone: its marker goes by rebuilt labels
+  const std::string a = Key("new_a", {{"exported_job", "exposed"}, {"path", "a\"b\\c"}});
+  auto samples = storage_.Samples(a);
+  ASSERT_EQ(samples.size(), 3u) << ::testing::PrintToString(storage_.Keys());
+  EXPECT_EQ(samples[1].v, 2);
+  EXPECT_TRUE(storage::IsStaleNaN(samples[2].v));
+  EXPECT_EQ(storage_.Keys("new_a").size(), 1u);
+  EXPECT_EQ(storage_.Samples(Key("keep")).size(), 3u);
 }
 
 TEST_F(ScrapeLoopTest, RecoveryAfterFailureWritesNoDuplicateMarkers) {

@@ -44,12 +44,53 @@ TEST(PopulateLabelsTest, DefaultPortAndParams) {
   EXPECT_EQ((*r)->Get("instance"), "example:80");
   EXPECT_EQ((*r)->Get("__param_module"), "http_2xx");
   Target t(**r, {}, c.params);
-  // __param_ labels override the config's params (one value each).
-  EXPECT_EQ(t.url(), "http://example:80/metrics?module=http_2xx&target=a%20b");
+  // A __param_ label replaces the first value of its parameter; the URL is escaped as Go's
+  // url.Values.Encode (what Prometheus shows as scrapeUrl).
+  EXPECT_EQ(t.url(), "http://example:80/metrics?module=http_2xx&module=ignored&target=a+b");
+  LabelsBuilder relabelled(**r);
+  relabelled.Set("__param_module", "tcp");
+  relabelled.Set("__param_extra", "1/2");
+  Target t2(relabelled.Build(), {}, c.params);
+  EXPECT_EQ(t2.url(), "http://example:80/metrics?extra=1%2F2&module=tcp&module=ignored&target=a+b");
 
   auto v6 = PopulateLabels(Labels{{"__address__", "[::1]"}}, Job());
   ASSERT_TRUE(v6.ok());
   EXPECT_EQ((*v6)->Get("__address__"), "[::1]:80");
+}
+
+// What Prometheus 2.42 shows as discoveredLabels: the discovered labels with the defaults
+// (job, __scheme__, __metrics_path__, __scrape_interval__, __scrape_timeout__ where unset) and
+// the config's params as __param_<name> (first value; they win over discovered ones), before
+// relabelling, __meta_* kept. Checked against /usr/bin/prometheus by
+// integration.ServerTargetsTest.DiscoveredLabelsMatchPrometheus.
+TEST(PopulateLabelsTest, PreRelabelLabelsCarryTheDefaults) {
+  ScrapeConfig c = Job();
+  c.params = {{"module", {"foo", "bar"}}};
+  RelabelConfig drop;
+  drop.source_labels = {"__meta_role"};
+  drop.regex = *RelabelRegex::Compile("manager");
+  drop.action = RelabelAction::kDrop;
+  c.relabel_configs = {drop};
+  Labels pre;
+  auto r = PopulateLabels(Labels{{"__address__", "a"},
+                                 {"__meta_role", "worker"},
+                                 {"__metrics_path__", "/p"},
+                                 {"__param_module", "from_sd"},
+                                 {"job", "sd"}},
+                          c, &pre);
+  ASSERT_TRUE(r.ok() && r->has_value());
+  EXPECT_EQ(pre.ToString(),
+            "{__address__=\"a\", __meta_role=\"worker\", __metrics_path__=\"/p\", "
+            "__param_module=\"foo\", __scheme__=\"http\", __scrape_interval__=\"15s\", "
+            "__scrape_timeout__=\"10s\", job=\"sd\"}");
+  // A dropped target keeps them too.
+  auto dropped =
+      PopulateLabels(Labels{{"__address__", "b:1"}, {"__meta_role", "manager"}}, c, &pre);
+  ASSERT_TRUE(dropped.ok());
+  EXPECT_FALSE(dropped->has_value());
+  EXPECT_EQ(pre.Get("job"), "node");
+  EXPECT_EQ(pre.Get("__address__"), "b:1");
+  EXPECT_EQ(pre.Get("__metrics_path__"), "/metrics");
 }
 
 TEST(PopulateLabelsTest, RelabelCanDropOrOverride) {

@@ -104,5 +104,45 @@ TEST(MergeIterator, SeekThenNext) {
   EXPECT_FALSE(m->Next());
 }
 
+// Series::AppendSamples (the bulk read queries use) returns what the iterator does, for
+// parts that follow each other (blocks), parts that overlap or repeat timestamps (merged, the
+// first part winning), and any [mint, maxt].
+TEST(ChainedSeries, AppendSamplesMatchesIterator) {
+  auto series = [](std::vector<Sample> s) { return ListSeries(Labels{{"a", "1"}}, std::move(s)); };
+  const std::vector<std::vector<std::vector<Sample>>> cases = {
+      {{{1, 1}, {2, 2}}, {{3, 3}, {5, 5}}, {{8, 8}}},   // one after the other
+      {{{1, 1}, {4, 4}}, {{2, 20}, {4, 40}, {6, 60}}},  // overlapping, a duplicate
+      {{{5, 5}, {6, 6}}, {{1, 10}, {2, 20}}},           // out of order
+      {{}, {{1, 1}}, {}, {{2, 2}, {3, 3}}},             // empty parts
+      {{{1, 1}, {3, 3}}, {{3, 30}, {4, 40}}},           // touching at one timestamp
+  };
+  for (size_t ci = 0; ci < cases.size(); ++ci) {
+    std::vector<ListSeries> parts;
+    for (const auto& p : cases[ci]) parts.push_back(series(p));
+    std::vector<const Series*> ptrs;
+    for (const auto& p : parts) ptrs.push_back(&p);
+    auto chained = NewChainedSeries(ptrs);
+    for (TimestampMs mint = 0; mint <= 9; ++mint) {
+      for (TimestampMs maxt = mint; maxt <= 9; ++maxt) {
+        std::vector<Sample> want;
+        auto it = chained->Iterator();
+        if (it->Seek(mint)) {
+          do {
+            if (it->At().t > maxt) break;
+            want.push_back(it->At());
+          } while (it->Next());
+        }
+        std::vector<Sample> got = {{-5, -5}};  // appended to, not replaced
+        ASSERT_TRUE(chained->AppendSamples(mint, maxt, &got).ok());
+        ASSERT_EQ(got.size(), want.size() + 1) << ci << " [" << mint << "," << maxt << "]";
+        for (size_t i = 0; i < want.size(); ++i) {
+          EXPECT_EQ(got[i + 1].t, want[i].t);
+          EXPECT_EQ(got[i + 1].v, want[i].v);
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace vigie::storage

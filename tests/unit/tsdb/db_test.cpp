@@ -165,6 +165,60 @@ TEST_F(DbTest, HeadCompactsIntoBlocksAndQueriesSpanBoth) {
   EXPECT_EQ(part[0].samples().size(), 1u + 2 * 240 + 2);  // inclusive bounds
 }
 
+// The bulk read the engine uses (Series::AppendSamples: blocks decoded straight into a vector,
+// block and head parts chained) returns exactly what the iterators do, for querier ranges and
+// read ranges that cut chunks, blocks and the head anywhere.
+TEST_F(DbTest, AppendSamplesMatchesIteratorsAcrossBlocksAndHead) {
+  auto db = MustOpen(Opts());
+  Fill(*db, 3, 0, 6 * kHourMs);
+  ASSERT_TRUE(db->Compact().ok());
+  ASSERT_EQ(db->Blocks().size(), 2u);
+  const int64_t cuts[] = {-1,
+                          0,
+                          7000,
+                          15000,
+                          29 * 60000 + 1,
+                          2 * kHourMs - 15000,
+                          2 * kHourMs,
+                          3 * kHourMs + 7500,
+                          4 * kHourMs,
+                          5 * kHourMs,
+                          6 * kHourMs + 1};
+  std::vector<Matcher> ms{Matcher::MustMake(MatchType::kEqual, "__name__", "reqs_total")};
+  for (int64_t qmin : cuts) {
+    for (int64_t qmax : cuts) {
+      if (qmax < qmin) continue;
+      auto q = db->NewQuerier(qmin, qmax);
+      ASSERT_TRUE(q.ok());
+      auto set = (*q)->Select(true, nullptr, ms);
+      while (set->Next()) {
+        const storage::Series& s = set->At();
+        for (int64_t rmin : {qmin - 100000, qmin, qmin + 15000, 3 * kHourMs}) {
+          for (int64_t rmax : {qmax, qmax - 15000, 2 * kHourMs + 1, qmax + 100000}) {
+            std::vector<storage::Sample> want, got;
+            auto it = s.Iterator();
+            if (rmax >= rmin && it->Seek(rmin)) {
+              do {
+                if (it->At().t > rmax) break;
+                want.push_back(it->At());
+              } while (it->Next());
+            }
+            ASSERT_TRUE(it->Err().ok());
+            ASSERT_TRUE(s.AppendSamples(rmin, rmax, &got).ok());
+            ASSERT_EQ(got.size(), want.size())
+                << qmin << " " << qmax << " read " << rmin << " " << rmax;
+            for (size_t i = 0; i < got.size(); ++i) {
+              ASSERT_EQ(got[i].t, want[i].t);
+              ASSERT_EQ(got[i].v, want[i].v);
+            }
+          }
+        }
+      }
+      ASSERT_TRUE(set->Err().ok());
+    }
+  }
+}
+
 TEST_F(DbTest, ReopenReplaysWalWithoutDuplicatingBlockData) {
   {
     auto db = MustOpen(Opts());

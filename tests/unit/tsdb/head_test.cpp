@@ -191,6 +191,90 @@ TEST_F(HeadTest, TruncateDropsOldChunksAndEmptySeries) {
   ASSERT_TRUE(app->Commit().ok());
 }
 
+// Many series (hash chains rehashed, ref table pages), half of them truncated away: the rest
+// are found again by labels and by ref, the dropped ones are gone from both lookups.
+TEST_F(HeadTest, LookupsByLabelsAndRefSurviveTruncation) {
+  constexpr int kSeries = 20000;
+  auto labels = [](int i) { return Labels{{"__name__", "m"}, {"i", std::to_string(i)}}; };
+  std::vector<storage::SeriesRef> refs(kSeries);
+  auto app = h_.NewAppender();
+  for (int i = 0; i < kSeries; ++i) {
+    auto r = app->Append(0, labels(i), 1000, i);
+    ASSERT_TRUE(r.ok());
+    refs[i] = *r;
+  }
+  ASSERT_TRUE(app->Commit().ok());
+  app = h_.NewAppender();
+  for (int i = 0; i < kSeries; i += 2)
+    ASSERT_TRUE(app->Append(refs[i], {}, 3 * 3600 * 1000, i).ok());
+  ASSERT_TRUE(app->Commit().ok());
+  ASSERT_TRUE(h_.Truncate(2 * 3600 * 1000));  // odd series had only the old sample
+  EXPECT_EQ(h_.NumSeries(), static_cast<uint64_t>(kSeries / 2));
+  size_t visited = 0;
+  h_.ForEachSeries([&](const MemSeries&) { ++visited; });
+  EXPECT_EQ(visited, static_cast<size_t>(kSeries / 2));
+  app = h_.NewAppender();
+  for (int i = 0; i < kSeries; ++i) {
+    const int64_t t = 3 * 3600 * 1000 + 1000;
+    if (i % 2 == 0) {
+      EXPECT_TRUE(h_.HasSeries(refs[i]));
+      auto by_labels = app->Append(0, labels(i), t, i);
+      ASSERT_TRUE(by_labels.ok());
+      EXPECT_EQ(*by_labels, refs[i]) << i;
+    } else {
+      EXPECT_FALSE(h_.HasSeries(refs[i]));
+      EXPECT_FALSE(app->Append(refs[i], {}, t, i).ok()) << i;  // unknown ref, no labels
+      auto again = app->Append(0, labels(i), t, i);
+      ASSERT_TRUE(again.ok());
+      EXPECT_GT(*again, static_cast<storage::SeriesRef>(kSeries)) << i;  // a new series
+    }
+  }
+  ASSERT_TRUE(app->Commit().ok());
+  EXPECT_EQ(h_.NumSeries(), static_cast<uint64_t>(kSeries));
+}
+
+// Appends by ref race with truncations that drop other series (the lock-free ref lookup must
+// never hand out a freed series).
+TEST_F(HeadTest, AppendsByRefDuringTruncation) {
+  constexpr int kKept = 500, kRounds = 40;
+  std::vector<storage::SeriesRef> kept(kKept);
+  auto app = h_.NewAppender();
+  for (int i = 0; i < kKept; ++i) {
+    kept[i] = *app->Append(0, {{"__name__", "kept"}, {"i", std::to_string(i)}}, 0, 0);
+  }
+  ASSERT_TRUE(app->Commit().ok());
+  const int64_t hour = 3600 * 1000;
+  std::atomic<int> round{0};
+  std::thread writer([&] {
+    for (int r = 1; r <= kRounds; ++r) {
+      auto a = h_.NewAppender();
+      for (int i = 0; i < kKept; ++i) ASSERT_TRUE(a->Append(kept[i], {}, r * hour, r).ok());
+      // Short-lived series that the next truncation drops.
+      for (int i = 0; i < 50; ++i) {
+        ASSERT_TRUE(
+            a->Append(0, {{"__name__", "gone"}, {"r", std::to_string(r)}, {"i", std::to_string(i)}},
+                      r * hour, r)
+                .ok());
+      }
+      ASSERT_TRUE(a->Commit().ok());
+      round = r;
+    }
+  });
+  int truncated = 0;
+  while (round < kRounds) {
+    const int r = round;
+    if (r > truncated) {
+      ASSERT_TRUE(h_.Truncate(r * hour));
+      truncated = r;
+    }
+    std::this_thread::yield();
+  }
+  writer.join();
+  auto res = Query(h_, {Matcher::MustMake(MatchType::kEqual, "__name__", "kept")});
+  ASSERT_EQ(res.size(), static_cast<size_t>(kKept));
+  for (const auto& s : res) EXPECT_EQ(s.samples().back().v, kRounds);
+}
+
 TEST_F(HeadTest, ConcurrentAppendsAndQueries) {
   constexpr int kWriters = 4, kSeries = 200, kRounds = 50;
   std::atomic<bool> stop{false};

@@ -1,0 +1,128 @@
+#include "collect/cgroup/kernel_read.h"
+
+#include <errno.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#if VIGIE_HAVE_LIBURING
+#include <liburing.h>
+#endif
+
+namespace vigie::collect::cgroup {
+
+namespace {
+
+constexpr size_t kInitialScratch = 16384;
+constexpr unsigned kRingEntries = 32;  // reads in flight per io_uring_enter
+constexpr size_t kSlotSize = 4096;     // most files are far smaller; longer ones are finished
+                                       // with pread
+
+// Continues a read that has `used` bytes in `scratch` until the end of the file.
+int FinishRead(int fd, std::vector<char>* scratch, size_t used, std::string* out) {
+  while (true) {
+    if (scratch->size() - used < 4096) scratch->resize(std::max(scratch->size() * 2, used + 4096));
+    size_t asked = scratch->size() - used;
+    ssize_t n = ::pread(fd, scratch->data() + used, asked, static_cast<off_t>(used));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    used += static_cast<size_t>(n);
+    if (ReadReachedEnd(static_cast<size_t>(n), asked)) break;
+  }
+  out->assign(scratch->data(), used);
+  return 0;
+}
+
+}  // namespace
+
+int ReadWholeFile(int fd, std::vector<char>* scratch, std::string* out) {
+  if (scratch->size() < kInitialScratch) scratch->resize(kInitialScratch);
+  return FinishRead(fd, scratch, 0, out);
+}
+
+#if VIGIE_HAVE_LIBURING
+
+struct ReadBatch::Ring {
+  io_uring ring{};
+  ~Ring() { io_uring_queue_exit(&ring); }
+};
+
+std::unique_ptr<ReadBatch> ReadBatch::Create() {
+  auto ring = std::make_unique<Ring>();
+  if (io_uring_queue_init(kRingEntries, &ring->ring, 0) < 0) return nullptr;
+  return std::unique_ptr<ReadBatch>(new ReadBatch(std::move(ring)));
+}
+
+bool ReadBatch::RunChunk(Item* items, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    io_uring_sqe* sqe = io_uring_get_sqe(&ring_->ring);
+    if (sqe == nullptr) return false;  // cannot happen: the ring holds kRingEntries
+    io_uring_prep_read(sqe, items[i].fd, slots_.data() + i * kSlotSize, kSlotSize, 0);
+    io_uring_sqe_set_data64(sqe, i);
+  }
+  int ret;
+  do {
+    ret = io_uring_submit_and_wait(&ring_->ring, static_cast<unsigned>(n));
+  } while (ret == -EINTR);
+  if (ret < 0) return false;
+  size_t reaped = 0;
+  while (reaped < n) {
+    io_uring_cqe* cqe = nullptr;
+    int w = io_uring_wait_cqe(&ring_->ring, &cqe);
+    if (w == -EINTR) continue;
+    if (w < 0) return false;
+    size_t i = io_uring_cqe_get_data64(cqe);
+    int res = cqe->res;
+    io_uring_cqe_seen(&ring_->ring, cqe);
+    ++reaped;
+    if (i >= n) continue;
+    Item& it = items[i];
+    if (res < 0) {
+      it.error = -res;
+      continue;
+    }
+    const char* data = slots_.data() + i * kSlotSize;
+    auto got = static_cast<size_t>(res);
+    if (ReadReachedEnd(got, kSlotSize)) {
+      it.out->assign(data, got);
+      it.error = 0;
+    } else {  // longer than a slot: finish with pread
+      if (scratch_.size() < kInitialScratch) scratch_.resize(kInitialScratch);
+      std::copy(data, data + got, scratch_.data());
+      it.error = FinishRead(it.fd, &scratch_, got, it.out);
+    }
+  }
+  return true;
+}
+
+#else  // no liburing at build time: file by file
+
+struct ReadBatch::Ring {};
+
+std::unique_ptr<ReadBatch> ReadBatch::Create() { return nullptr; }
+
+bool ReadBatch::RunChunk(Item*, size_t) { return false; }
+
+#endif
+
+ReadBatch::ReadBatch(std::unique_ptr<Ring> ring) : ring_(std::move(ring)) {}
+
+ReadBatch::~ReadBatch() = default;
+
+bool ReadBatch::Run(std::vector<Item>* items) {
+  if (items->empty()) return true;
+  size_t chunk = std::min<size_t>(items->size(), kRingEntries);
+  if (slots_.size() < chunk * kSlotSize) slots_.resize(chunk * kSlotSize);
+  for (size_t start = 0; start < items->size(); start += kRingEntries) {
+    size_t n = std::min<size_t>(kRingEntries, items->size() - start);
+    if (!RunChunk(items->data() + start, n)) {
+      for (size_t i = start; i < items->size(); ++i) (*items)[i].error = EIO;
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace vigie::collect::cgroup
