@@ -14,14 +14,18 @@ namespace vigie::collect::cgroup {
 namespace {
 
 constexpr size_t kInitialScratch = 16384;
-constexpr unsigned kRingEntries = 32;  // reads in flight per io_uring_enter
-constexpr size_t kSlotSize = 4096;     // most files are far smaller; longer ones are finished
-                                       // with pread
+constexpr size_t kMaxFileBytes = 64 << 20;  // bounds memory should a file never end
+constexpr unsigned kRingEntries = 32;       // reads in flight per io_uring_enter
+constexpr size_t kSlotSize = 4096;          // most files are far smaller; longer ones are finished
+                                            // with pread
 
 // Continues a read that has `used` bytes in `scratch` until the end of the file.
 int FinishRead(int fd, std::vector<char>* scratch, size_t used, std::string* out) {
   while (true) {
-    if (scratch->size() - used < 4096) scratch->resize(std::max(scratch->size() * 2, used + 4096));
+    if (scratch->size() - used < 4096) {
+      if (scratch->size() >= kMaxFileBytes) return EFBIG;
+      scratch->resize(std::max(scratch->size() * 2, used + 4096));
+    }
     size_t asked = scratch->size() - used;
     ssize_t n = ::pread(fd, scratch->data() + used, asked, static_cast<off_t>(used));
     if (n < 0) {

@@ -28,8 +28,8 @@ inline bool ReadReachedEnd(size_t got, size_t asked) {
 }
 
 // Reads the file open at `fd` from offset 0 into *out (replacing its contents), through
-// `scratch` (grown as needed). Returns 0, or the errno of the failed read (ENODEV: the cgroup
-// was removed; ESRCH: the process exited).
+// `scratch` (grown as needed, up to 64 MiB). Returns 0, or the errno of the failed read (ENODEV:
+// the cgroup was removed; ESRCH: the process exited; EFBIG: longer than 64 MiB).
 int ReadWholeFile(int fd, std::vector<char>* scratch, std::string* out);
 
 // Reads many open files at once with io_uring: a few io_uring_enter calls for hundreds of files.
