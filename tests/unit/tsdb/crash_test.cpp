@@ -153,6 +153,10 @@ TEST(Crash, TornAndCorruptWalTailIsRepairedOnStart) {
   auto app = (*db)->NewAppender();
   ASSERT_TRUE(app->Append(0, SeriesLabels(0), (acked + 100) * kStep, 1).ok());
   ASSERT_TRUE(app->Commit().ok());
+  // Appenders and queriers must not outlive their DB.
+  app.reset();
+  set.reset();
+  q->reset();
   ASSERT_TRUE((*db)->Close().ok());
   db = DB::Open(CrashOpts(tmp.path()));
   ASSERT_TRUE(db.ok());

@@ -381,6 +381,7 @@ TEST(DbFaults, FailedWalWriteFailsTheCommitAndLeavesNoTrace) {
   EXPECT_EQ((*all)[0].samples()[1].t, 3000);
   // Nor does it come back from the WAL after a restart.
   q->reset();
+  app.reset();  // an appender must not outlive its DB
   ASSERT_TRUE((*db)->Close().ok());
   db = DB::Open(o);
   ASSERT_TRUE(db.ok());
