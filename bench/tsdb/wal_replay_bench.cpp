@@ -16,6 +16,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -73,6 +74,9 @@ Options Opts(const std::string& dir) {
   o.dir = dir;
   o.compaction_interval_ms = 0;
   o.retention_ms = 0;
+  // VIGIE_REPLAY_SHARDS=1 replays on one thread (to compare with the default, one per CPU).
+  if (const char* shards = std::getenv("VIGIE_REPLAY_SHARDS"))
+    o.wal_replay_shards = std::stoul(shards);
   return o;
 }
 

@@ -67,7 +67,7 @@ Result<BlockMeta> WriteBlock(fs::FileSystem& fs, const std::string& parent_dir, 
       if (opts.allow_scaled_int) pending.push_back(smp);
       cmax = smp.t;
       meta.num_samples++;
-      if (chunkenc::XorNumSamples(buf) >= per_chunk) {
+      if (st.num >= per_chunk) {
         if (auto fst = flush(); !fst.ok()) return cleanup(fst.error());
       }
       ok = it->Next();

@@ -38,14 +38,15 @@ Result<std::unique_ptr<DB>> DB::Open(Options opts, instrument::Registry* registr
   if (db->opts_.wal_enabled) {
     auto wal_dir = fs::Join(dir, "wal");
     int64_t start = MonotonicNs();
-    auto replay = ReplayWal(fs, wal_dir, db->head_.get(), &db->metrics_.wal);
+    auto replay =
+        ReplayWal(fs, wal_dir, db->head_.get(), &db->metrics_.wal, db->opts_.wal_replay_shards);
     if (!replay.ok()) return replay.error().Wrap("replaying WAL");
-    db->head_->FinishReplay();
     log::Info("WAL replay completed", {{"dir", wal_dir},
                                        {"records", replay->records},
                                        {"series", db->head_->NumSeries()},
                                        {"samples", replay->samples},
                                        {"corruptions_repaired", replay->corruptions},
+                                       {"duplicate_series", replay->duplicate_series},
                                        {"duration_ms", (MonotonicNs() - start) / 1000000}});
     wal::WalOptions wo;
     wo.segment_size = db->opts_.wal_segment_size;

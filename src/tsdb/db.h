@@ -64,6 +64,8 @@ struct Options {
   bool wal_enabled = true;
   size_t wal_segment_size = wal::kDefaultSegmentSize;
   int64_t wal_sync_interval_ms = 1000;
+  // Threads applying the WAL on start (0: one per CPU, at most 8; 1: the opening thread only).
+  size_t wal_replay_shards = 0;
 
   // How often the background loop checks for head compaction, block compaction and retention.
   // 0: no background loop (call Compact() yourself). Default 1m, as Prometheus.

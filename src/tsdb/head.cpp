@@ -232,75 +232,17 @@ bool Head::Truncate(int64_t mint) {
   return true;
 }
 
-void Head::ReplaySeries(storage::SeriesRef ref, const Labels& labels) {
+MemSeries* Head::ReplaySeries(storage::SeriesRef ref, const Labels& labels) {
   auto s = GetOrCreate(labels, labels.Hash(), /*pin=*/false, ref);
-  if (!s.ok()) return;
-  if ((*s)->ref != ref) replay_alias_[ref] = (*s)->ref;
-  if (ref < (uint64_t{1} << 26)) {  // dense refs only; others take the hash lookup
-    if (replay_index_.size() <= ref)
-      replay_index_.resize(std::max<size_t>(ref + 1, replay_index_.size() * 2));
-    replay_index_[ref] = *s;
-  }
+  return s.ok() ? *s : nullptr;
 }
 
-void Head::FinishReplay() {
-  replay_index_ = {};
-  replay_alias_ = {};
-}
-
-void Head::ReplaySample(storage::SeriesRef ref, int64_t t, double v) {
-  if (t < MinValidTime()) return;  // already persisted in a block
-  if (auto it = replay_alias_.find(ref); it != replay_alias_.end()) ref = it->second;
-  bool appended = false;
-  bool found = WithSeries(ref, [&](MemSeries& s) {
-    if (t > s.max_time) {
-      AppendLocked(&s, t, v);
-      appended = true;
-    }
-  });
-  if (!found) {
-    metrics_->wal_unknown_refs.Add();
-    return;
+void Head::AddReplayTally(const ReplayTally& tally) {
+  if (tally.appended > 0) {
+    UpdateMinMax(tally.mint, tally.maxt);
+    metrics_->samples_appended.Add(tally.appended);
   }
-  if (appended) {
-    UpdateMinMax(t, t);
-    metrics_->samples_appended.Add();
-  }
-}
-
-void Head::ReplaySamples(std::span<const wal::RefSample> samples) {
-  const int64_t min_valid = MinValidTime();
-  int64_t mint = std::numeric_limits<int64_t>::max();
-  int64_t maxt = std::numeric_limits<int64_t>::min();
-  uint64_t appended = 0, unknown = 0;
-  for (const auto& smp : samples) {
-    if (smp.t < min_valid) continue;  // already persisted in a block
-    auto apply = [&](MemSeries& s) {
-      if (smp.t > s.max_time) {
-        AppendLocked(&s, smp.t, smp.v);
-        ++appended;
-        mint = std::min(mint, smp.t);
-        maxt = std::max(maxt, smp.t);
-      }
-    };
-    // Replay runs before the head is shared, so the direct index needs no lookup lock.
-    if (smp.ref < replay_index_.size() && replay_index_[smp.ref] != nullptr) {
-      MemSeries* s = replay_index_[smp.ref];
-      std::lock_guard sl(SeriesLock(s->ref));
-      apply(*s);
-      continue;
-    }
-    storage::SeriesRef ref = smp.ref;
-    if (!replay_alias_.empty()) {
-      if (auto it = replay_alias_.find(ref); it != replay_alias_.end()) ref = it->second;
-    }
-    if (!WithSeries(ref, apply)) ++unknown;
-  }
-  if (appended > 0) {
-    UpdateMinMax(mint, maxt);
-    metrics_->samples_appended.Add(appended);
-  }
-  if (unknown > 0) metrics_->wal_unknown_refs.Add(unknown);
+  if (tally.unknown > 0) metrics_->wal_unknown_refs.Add(tally.unknown);
 }
 
 void Head::ForEachSeries(const std::function<void(const MemSeries&)>& fn) const {

@@ -15,13 +15,13 @@
 // Not isolated per appender: a query running during a Commit may see part of it.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <limits>
 #include <memory>
 #include <mutex>
-#include <span>
 #include <unordered_map>
 #include <vector>
 
@@ -35,7 +35,6 @@ namespace vigie::tsdb {
 
 namespace wal {
 class Wal;
-struct RefSample;
 }  // namespace wal
 
 struct HeadOptions {
@@ -76,16 +75,30 @@ class Head final : public storage::Appendable, public storage::Queryable {
   // Whether the series still exists (for WAL checkpoints).
   bool HasSeries(storage::SeriesRef ref) const;
 
-  // WAL replay (single-threaded, before the head is shared): series with a given ref, and
-  // samples appended without logging. Unknown refs are counted and skipped.
-  void ReplaySeries(storage::SeriesRef ref, const Labels& labels);
-  void ReplaySample(storage::SeriesRef ref, int64_t t, double v);
-  // The same for a whole samples record, with the bookkeeping done once per record.
-  void ReplaySamples(std::span<const wal::RefSample> samples);
-  // Refs that replay saw for series already created under another ref (same labels).
-  size_t ReplayDuplicates() const { return replay_alias_.size(); }
-  // Frees the replay lookup tables; call once replay is done.
-  void FinishReplay();
+  // WAL replay, before the head is shared (head_wal.cpp).
+  // The series with these labels: created under `ref`, or the one that already has them (a
+  // duplicate series record; its ref differs). Null only if creating it failed.
+  MemSeries* ReplaySeries(storage::SeriesRef ref, const Labels& labels);
+  // The series under `ref`, without taking a lock (nothing is truncated during replay).
+  MemSeries* ReplayLookup(storage::SeriesRef ref) const { return refs_.Get(ref); }
+  // What a run of replayed samples did, folded into the head's range and metrics at once.
+  struct ReplayTally {
+    int64_t mint = std::numeric_limits<int64_t>::max();
+    int64_t maxt = std::numeric_limits<int64_t>::min();
+    uint64_t appended = 0;
+    uint64_t unknown = 0;  // samples whose series ref was never seen
+  };
+  // Appends (without logging) when newer than the series' last sample. Takes no lock: the
+  // caller must be the only thread touching `s` (replay gives each series to one thread).
+  // Samples older than MinValidTime are the caller's to skip.
+  void ReplayAppend(MemSeries* s, int64_t t, double v, ReplayTally* tally) {
+    if (t <= s->max_time) return;
+    AppendLocked(s, t, v);
+    ++tally->appended;
+    tally->mint = std::min(tally->mint, t);
+    tally->maxt = std::max(tally->maxt, t);
+  }
+  void AddReplayTally(const ReplayTally& tally);
 
   // Visits every series (unordered) under its lock; for analysis and tests.
   void ForEachSeries(const std::function<void(const MemSeries&)>& fn) const;
@@ -193,9 +206,6 @@ class Head final : public storage::Appendable, public storage::Queryable {
   std::atomic<int64_t> min_time_{std::numeric_limits<int64_t>::max()};
   std::atomic<int64_t> max_time_{std::numeric_limits<int64_t>::min()};
   std::atomic<int64_t> min_valid_time_{std::numeric_limits<int64_t>::min()};
-  std::unordered_map<storage::SeriesRef, storage::SeriesRef> replay_alias_;
-  // ref -> series during replay (refs are dense), to skip the hash lookups per sample.
-  std::vector<MemSeries*> replay_index_;
   std::mutex readers_mu_;
   std::condition_variable readers_cv_;
   uint64_t next_reader_ = 0;

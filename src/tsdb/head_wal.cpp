@@ -4,12 +4,13 @@
 #include "tsdb/wal/checkpoint.h"
 #include "tsdb/wal/records.h"
 #include "tsdb/wal/wal.h"
+#include "tsdb/wal_replay_shards.h"
 
 namespace vigie::tsdb {
 
 namespace {
-// Applies every record of `r` to the head. Returns false when the reader hit damage.
-bool Apply(wal::Reader& r, Head* head, ReplayStats* st) {
+// Hands every record of `r` to the shards. Returns false when the reader hit damage.
+bool Apply(wal::Reader& r, ReplayShards* shards, ReplayStats* st) {
   std::vector<wal::RefSeries> series;
   std::vector<wal::RefSample> samples;
   while (r.Next()) {
@@ -17,16 +18,14 @@ bool Apply(wal::Reader& r, Head* head, ReplayStats* st) {
     auto rec = r.Record();
     switch (wal::TypeOf(rec)) {
       case wal::RecordType::kSeries:
-        series.clear();
         if (!wal::DecodeSeries(rec, &series).ok()) ++st->corruptions;
-        for (const auto& s : series) head->ReplaySeries(s.ref, s.labels);
         st->series += series.size();
+        shards->AddSeries(&series);
         break;
       case wal::RecordType::kSamples:
-        samples.clear();
         if (!wal::DecodeSamples(rec, &samples).ok()) ++st->corruptions;
-        head->ReplaySamples(samples);
         st->samples += samples.size();
+        shards->AddSamples(&samples);
         break;
       default:
         break;  // unknown record types are skipped (forward compatibility)
@@ -37,15 +36,16 @@ bool Apply(wal::Reader& r, Head* head, ReplayStats* st) {
 }  // namespace
 
 Result<ReplayStats> ReplayWal(fs::FileSystem& fs, const std::string& wal_dir, Head* head,
-                              WalMetrics* metrics) {
+                              WalMetrics* metrics, size_t shards) {
   ReplayStats st;
   if (!fs.Exists(wal_dir)) return st;
+  ReplayShards apply(head, shards == 0 ? ReplayShards::DefaultShards() : shards);
   int start = 0;
   VIGIE_ASSIGN_OR_RETURN(auto ckpt, wal::LastCheckpoint(fs, wal_dir));
   if (ckpt) {
     VIGIE_ASSIGN_OR_RETURN(auto segs, wal::ListSegments(fs, ckpt->dir));
     wal::Reader r(fs, ckpt->dir, segs);
-    if (!Apply(r, head, &st)) {
+    if (!Apply(r, &apply, &st)) {
       // A checkpoint is written to a temporary directory and renamed when complete, so damage
       // here is disk corruption: keep what was readable and go on.
       ++st.corruptions;
@@ -61,7 +61,7 @@ Result<ReplayStats> ReplayWal(fs::FileSystem& fs, const std::string& wal_dir, He
     if (s >= start) segs.push_back(s);
   }
   wal::Reader r(fs, wal_dir, segs);
-  if (!Apply(r, head, &st)) {
+  if (!Apply(r, &apply, &st)) {
     ++st.corruptions;
     metrics->corruptions.Add();
     Error err = r.Err().error();
@@ -71,6 +71,8 @@ Result<ReplayStats> ReplayWal(fs::FileSystem& fs, const std::string& wal_dir, He
       VIGIE_RETURN_IF_ERROR(wal::Repair(fs, wal_dir, r.Segment(), r.GoodOffset()));
     }
   }
+  apply.Finish();
+  st.duplicate_series = apply.duplicate_series();
   st.last_segment = segs.empty() ? -1 : segs.back();
   return st;
 }

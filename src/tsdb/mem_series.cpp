@@ -22,7 +22,7 @@ int64_t FloorDiv(int64_t a, int64_t b) {
 
 bool MemSeries::Append(int64_t t, double v, int64_t chunk_range, int samples_per_chunk) {
   bool cut = false;
-  if (head.empty() || t >= next_cut || chunkenc::XorNumSamples(head) >= samples_per_chunk) {
+  if (head.empty() || t >= next_cut || app.num >= samples_per_chunk) {
     if (!head.empty()) {
       MemChunk c;
       c.size = static_cast<uint32_t>(head.size());

@@ -83,7 +83,7 @@ void XorInit(std::vector<uint8_t>* buf, XorAppendState* st) {
 }
 
 void XorAppend(std::vector<uint8_t>* buf, XorAppendState* st, int64_t t, double v) {
-  uint16_t num = XorNumSamples(*buf);
+  uint16_t num = st->num;
   uint64_t v_bits = std::bit_cast<uint64_t>(v);
   BitWriter w(buf, st->free_bits);
   uint64_t t_delta = 0;
@@ -118,7 +118,7 @@ void XorAppend(std::vector<uint8_t>* buf, XorAppendState* st, int64_t t, double 
   st->v_bits = v_bits;
   st->t_delta = t_delta;
   st->free_bits = w.free_bits();
-  ++num;
+  st->num = ++num;
   (*buf)[0] = static_cast<uint8_t>(num >> 8);
   (*buf)[1] = static_cast<uint8_t>(num);
 }
@@ -269,6 +269,7 @@ XorAppendState XorIterator::StateAtEnd() const {
   st.trailing = trailing_;
   size_t bits = br_.bit_pos();
   st.free_bits = static_cast<uint8_t>((8 - bits % 8) % 8);
+  st.num = static_cast<uint16_t>(total_);
   return st;
 }
 

@@ -29,6 +29,8 @@ struct XorAppendState {
   uint8_t leading = 0xff;
   uint8_t trailing = 0;
   uint8_t free_bits = 0;  // unused low bits of the buffer's last byte
+  uint16_t num = 0;       // samples in the chunk (also in its first 2 bytes; kept here so an
+                          // append need not read the start of the buffer: a cache miss)
 };
 
 // Starts an empty chunk in `buf` (clears it, writes the 2-byte count).
