@@ -48,23 +48,32 @@ ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # utime + stime, in clock 
 # On-CPU nanoseconds of the live threads (schedstat): finer than ticks, misses exited threads.
 oncpu() { cat /proc/$1/task/*/schedstat | awk '{s += $1} END {printf "%d", s}'; }
 HZ=$(getconf CLK_TCK)
-# One curl per exporter for all N scrapes, over one keep-alive connection (as Prometheus
-# scrapes), writing each scrape's total time. The exporters run one after the other so that
-# neither competes with the other's scrapes for the CPU.
-scrape_n() {  # port output
-  local cfg="$TMP/curl.$1"
-  : >"$cfg"
-  for _ in $(seq "$N"); do
-    printf 'url = "http://127.0.0.1:%s/metrics"\noutput = "/dev/null"\n' "$1" >>"$cfg"
+# The scrapes go in ROUNDS alternating blocks (node-exporter's block, then the agent's), each
+# block one curl over one keep-alive connection (as Prometheus scrapes) writing each scrape's
+# total time, so that both exporters see the same spells of noise on a shared machine while
+# neither competes with the other's scrapes for the CPU. CPU is summed over each process's
+# own blocks.
+ROUNDS=${ROUNDS:-10}
+PER=$(( (N + ROUNDS - 1) / ROUNDS ))
+N=$(( PER * ROUNDS ))
+for port in $NE_PORT $AGENT_PORT; do
+  : >"$TMP/curl.$port"
+  for _ in $(seq "$PER"); do
+    printf 'url = "http://127.0.0.1:%s/metrics"\noutput = "/dev/null"\n' "$port" >>"$TMP/curl.$port"
   done
-  curl -s --compressed -w '%{time_total}\n' -K "$cfg" >"$2"
+done
+: >"$TMP/ne.lat"; : >"$TMP/agent.lat"
+ne0=0; ne1=0; nes0=0; nes1=0; ag0=0; ag1=0; ags0=0; ags1=0
+block() {  # pid port latency-file; adds the block's ticks and on-CPU ns to T and S
+  local t0 s0
+  t0=$(ticks "$1"); s0=$(oncpu "$1")
+  curl -s --compressed -w '%{time_total}\n' -K "$TMP/curl.$2" >>"$3"
+  T=$(( $(ticks "$1") - t0 )); S=$(( $(oncpu "$1") - s0 ))
 }
-ne0=$(ticks $NE_PID); nes0=$(oncpu $NE_PID)
-scrape_n $NE_PORT "$TMP/ne.lat"
-ne1=$(ticks $NE_PID); nes1=$(oncpu $NE_PID)
-ag0=$(ticks $AGENT_PID); ags0=$(oncpu $AGENT_PID)
-scrape_n $AGENT_PORT "$TMP/agent.lat"
-ag1=$(ticks $AGENT_PID); ags1=$(oncpu $AGENT_PID)
+for _ in $(seq "$ROUNDS"); do
+  block $NE_PID $NE_PORT "$TMP/ne.lat"; ne1=$((ne1 + T)); nes1=$((nes1 + S))
+  block $AGENT_PID $AGENT_PORT "$TMP/agent.lat"; ag1=$((ag1 + T)); ags1=$((ags1 + S))
+done
 
 pct() { sort -g "$1" | awk -v p="$2" '{a[NR]=$1} END {i=int(NR*p/100+0.5); if(i<1)i=1; printf "%.3f", a[i]*1000}'; }
 kb() { awk -v k="$2" '$1==k":" {print $2}' "/proc/$1/status"; }
@@ -80,7 +89,7 @@ ne_rss=$(kb $NE_PID VmRSS); ag_rss=$(kb $AGENT_PID VmRSS)
 ne_anon=$(kb $NE_PID RssAnon); ag_anon=$(kb $AGENT_PID RssAnon)
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b>0) printf "%.2fx", a/b; else print "n/a" }'; }
-printf '%d scrapes each, collectors: %s\n' "$N" "${COLLECTORS[*]}"
+printf '%d scrapes each (%d alternating blocks), collectors: %s\n' "$N" "$ROUNDS" "${COLLECTORS[*]}"
 printf 'load average after the scrapes: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf 'series exposed: node-exporter %s, vigie agent %s\n' "$(series $NE_PORT)" "$(series $AGENT_PORT)"
 printf '%-28s %14s %14s %10s\n' "" "node-exporter" "vigie agent" "ratio"

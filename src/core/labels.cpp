@@ -9,19 +9,21 @@ namespace vigie {
 
 namespace {
 void SortAndDedup(std::vector<Label>& v) {
+  auto not_increasing = [](const Label& a, const Label& b) { return !(a.name < b.name); };
+  if (std::adjacent_find(v.begin(), v.end(), not_increasing) == v.end()) return;  // usual case
   std::stable_sort(v.begin(), v.end(),
                    [](const Label& a, const Label& b) { return a.name < b.name; });
-  // Keep the last of equal names.
-  std::vector<Label> out;
-  out.reserve(v.size());
-  for (auto& l : v) {
-    if (!out.empty() && out.back().name == l.name) {
-      out.back() = std::move(l);
+  // Keep the last of equal names, in place.
+  size_t w = 0;
+  for (size_t r = 0; r < v.size(); ++r) {
+    if (w > 0 && v[w - 1].name == v[r].name) {
+      v[w - 1] = std::move(v[r]);
     } else {
-      out.push_back(std::move(l));
+      if (w != r) v[w] = std::move(v[r]);
+      ++w;
     }
   }
-  v = std::move(out);
+  v.resize(w);
 }
 
 auto FindLabel(const std::vector<Label>& v, std::string_view name) {

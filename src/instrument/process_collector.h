@@ -48,8 +48,12 @@ class ProcessCollector final : public Collector {
   void Collect(std::vector<expfmt::MetricFamily>* out) override;
 
  private:
+  Result<size_t> CountOpenFds(const std::string& fd_dir);
+
   ProcessCollectorOptions opts_;
   fs::FileSystem* fs_;
+  // The start time never changes: /proc/stat (large on many CPUs) is read until it is known.
+  double start_time_seconds_ = -1;
 };
 
 }  // namespace vigie::instrument

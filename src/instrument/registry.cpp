@@ -208,10 +208,16 @@ bool Registry::UnregisterCollector(Collector* collector) {
 
 std::vector<expfmt::MetricFamily> Registry::CollectFromCollectors() const {
   std::vector<expfmt::MetricFamily> raw;
+  raw.reserve(last_collected_families_.load(std::memory_order_relaxed));
   for (const auto& e : state_->collectors) e.collector->Collect(&raw);
+  last_collected_families_.store(raw.size(), std::memory_order_relaxed);
   if (raw.empty()) return raw;
-  std::stable_sort(raw.begin(), raw.end(),
-                   [](const auto& a, const auto& b) { return CollectedKey(a) < CollectedKey(b); });
+  // Sorted by position (families are large to move), stable: collectors keep their order.
+  std::vector<uint32_t> order(raw.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&raw](uint32_t a, uint32_t b) {
+    return CollectedKey(raw[a]) < CollectedKey(raw[b]);
+  });
   auto warn_once = [this](std::string_view name, std::string_view why) {
     if (state_->warned.insert(std::string(name)).second) {
       log::Warn("dropping collected metric family", {{"metric", name}, {"reason", why}});
@@ -219,7 +225,8 @@ std::vector<expfmt::MetricFamily> Registry::CollectFromCollectors() const {
   };
   std::vector<expfmt::MetricFamily> out;
   out.reserve(raw.size());
-  for (auto& f : raw) {
+  for (uint32_t i : order) {
+    auto& f = raw[i];
     std::string_view key = CollectedKey(f);
     if (state_->taken.count(key)) {
       warn_once(f.name, "name taken by a registered metric");

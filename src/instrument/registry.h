@@ -88,7 +88,8 @@ class Registry {
 
   mutable std::mutex collect_mu_;  // serialises collections (collectors, callbacks)
   mutable std::shared_mutex mu_;   // guards state_
-  mutable std::atomic<size_t> last_render_bytes_{0};  // to size the next output at once
+  mutable std::atomic<size_t> last_render_bytes_{0};        // to size the next output at once
+  mutable std::atomic<size_t> last_collected_families_{0};  // to size the next collection
   std::unique_ptr<State> state_;
 };
 

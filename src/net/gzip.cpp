@@ -1,6 +1,9 @@
 #include "net/gzip.h"
 
+#include <libdeflate.h>
 #include <zlib.h>
+
+#include <algorithm>
 
 namespace vigie::net {
 namespace {
@@ -12,13 +15,35 @@ constexpr int kInflateWindowBits = 15 + 32;  // gzip or zlib, detected from the 
 
 struct GzipEncoder::State {
   z_stream z{};
+  int level = 6;
+  libdeflate_compressor* whole = nullptr;  // allocated on first CompressWhole
 };
 
 GzipEncoder::GzipEncoder(int level) : state_(std::make_unique<State>()) {
   deflateInit2(&state_->z, level, Z_DEFLATED, kGzipWindowBits, 8, Z_DEFAULT_STRATEGY);
+  state_->level = level < 0 ? 6 : std::clamp(level, 1, 9);  // zlib's default is 6
 }
 
-GzipEncoder::~GzipEncoder() { deflateEnd(&state_->z); }
+GzipEncoder::~GzipEncoder() {
+  deflateEnd(&state_->z);
+  if (state_->whole != nullptr) libdeflate_free_compressor(state_->whole);
+}
+
+void GzipEncoder::CompressWhole(std::string_view data, std::string* out) {
+  if (state_->whole == nullptr) state_->whole = libdeflate_alloc_compressor(state_->level);
+  if (state_->whole == nullptr) {  // out of memory: the streaming path still works
+    Reset();
+    Write(data, false, out);
+    Finish(out);
+    return;
+  }
+  size_t old = out->size();
+  size_t bound = libdeflate_gzip_compress_bound(state_->whole, data.size());
+  out->resize(old + bound);
+  size_t n =
+      libdeflate_gzip_compress(state_->whole, data.data(), data.size(), out->data() + old, bound);
+  out->resize(old + n);  // n > 0: the buffer holds the bound
+}
 
 void GzipEncoder::Reset() { deflateReset(&state_->z); }
 
@@ -52,9 +77,7 @@ void GzipEncoder::Finish(std::string* out) { Deflate(state_->z, {}, Z_FINISH, ou
 std::string GzipCompress(std::string_view data, int level) {
   GzipEncoder enc(level);
   std::string out;
-  out.reserve(data.size() / 3 + 64);
-  enc.Write(data, false, &out);
-  enc.Finish(&out);
+  enc.CompressWhole(data, &out);
   return out;
 }
 

@@ -338,10 +338,8 @@ class Connection final : public TrackedConnection,
     if (core_.draining.load()) keep_alive_ = false;
     if (body.size() >= opts_.gzip_min_bytes && WantGzip(res_)) {
       if (!encoder_) encoder_ = std::make_unique<GzipEncoder>(opts_.gzip_level);
-      encoder_->Reset();
       compressed_.clear();
-      encoder_->Write(body, false, &compressed_);
-      encoder_->Finish(&compressed_);
+      encoder_->CompressWhole(body, &compressed_);
       body = compressed_;
       encoding = "gzip";
     }

@@ -4,6 +4,8 @@
 
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "collect/family_builder.h"
 #include "collect/node/collectors.h"
@@ -47,8 +49,17 @@ class VmstatCollector final : public Collector {
     SweepOnExit sweep(reader_);
     VIGIE_ASSIGN_OR_RETURN(std::string_view text, reader_.Read(o_.paths.Proc("vmstat")));
     VIGIE_ASSIGN_OR_RETURN(auto fields, ParseVmstat(text));
-    for (const auto& field : fields) {
-      if (!RegexFind(*fields_, field.name)) continue;
+    selected_.resize(fields.size());
+    for (size_t i = 0; i < fields.size(); ++i) {
+      const auto& field = fields[i];
+      // The file lists the same fields in the same order every time: the regex runs once
+      // per field name, not once per scrape.
+      auto& [name_seen, wanted] = selected_[i];
+      if (name_seen != field.name) {
+        name_seen = std::string(field.name);
+        wanted = RegexFind(*fields_, field.name);
+      }
+      if (!wanted) continue;
       std::string name(field.name);
       FamilyBuilder("node_vmstat_" + name, expfmt::MetricType::kUnknown,
                     "/proc/vmstat information field " + name + ".")
@@ -62,6 +73,7 @@ class VmstatCollector final : public Collector {
   NodeOptions o_;
   FileReader reader_;
   std::shared_ptr<const re2::RE2> fields_;
+  std::vector<std::pair<std::string, bool>> selected_;  // by line: field name, selected
 };
 
 }  // namespace

@@ -14,6 +14,18 @@ TEST(Labels, SortsAndDedupsLastWins) {
   EXPECT_FALSE(l.Has("missing"));
 }
 
+TEST(Labels, DedupsRunsOfEqualNamesInSortedAndUnsortedInput) {
+  // Already sorted but with a duplicate: not taken for the sorted fast path.
+  auto a = Labels::FromUnsorted({{"a", "1"}, {"a", "2"}, {"b", "3"}});
+  ASSERT_EQ(a.size(), 2u);
+  EXPECT_EQ(a.Get("a"), "2");
+  auto b = Labels::FromUnsorted(
+      {{"c", "1"}, {"a", "1"}, {"c", "2"}, {"b", "1"}, {"a", "2"}, {"c", "3"}, {"d", "1"}});
+  ASSERT_EQ(b.size(), 4u);
+  EXPECT_EQ(b.ToString(), R"({a="2", b="1", c="3", d="1"})");
+  EXPECT_EQ(Labels::FromUnsorted({}).size(), 0u);
+}
+
 TEST(Labels, HashIsStableAndOrderIndependent) {
   Labels a{{"__name__", "up"}, {"job", "node"}};
   Labels b{{"job", "node"}, {"__name__", "up"}};
