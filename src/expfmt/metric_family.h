@@ -49,6 +49,12 @@ struct MetricFamily {
   std::string help;
   std::string unit;  // OpenMetrics only
   std::vector<Sample> samples;
+  // More samples, already in exposition text: lines "name{labels} value\n" as the writer
+  // spells them (AppendSeries + AppendFloat), which text 0.0.4 and OpenMetrics 1.0 share; no
+  // timestamps; counter samples named <name>_total. The writer appends them after `samples`.
+  // For producers that keep each series' encoded name and labels between scrapes instead of
+  // rebuilding label sets; ExpandEncodedSamples turns them into `samples` for other consumers.
+  std::string encoded_samples;
 };
 
 }  // namespace vigie::expfmt

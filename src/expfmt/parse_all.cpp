@@ -9,7 +9,7 @@ Result<std::vector<MetricFamily>> ParseAll(std::string_view input, Format format
   // The family metadata was declared for; samples may join it while their names fit its type.
   MetricFamily* current = nullptr;
   auto start_family = [&](std::string_view name) {
-    families.push_back(MetricFamily{std::string(name), MetricType::kUnknown, {}, {}, {}});
+    families.push_back(MetricFamily{std::string(name), MetricType::kUnknown, {}, {}, {}, {}});
     current = &families.back();
   };
   for (;;) {

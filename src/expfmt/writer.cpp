@@ -3,6 +3,9 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <iterator>
+
+#include "expfmt/parser.h"
 
 namespace vigie::expfmt {
 namespace {
@@ -160,15 +163,8 @@ void Writer::BeginFamily(std::string_view name, MetricType type, std::string_vie
   }
 }
 
-void Writer::WriteSample(std::string_view name, const Labels& labels, double value,
-                         std::optional<int64_t> timestamp_ms) {
-  WriteSample(name, labels, {}, {}, value, timestamp_ms);
-}
-
-void Writer::WriteSample(std::string_view name, const Labels& labels, std::string_view extra_name,
-                         std::string_view extra_value, double value,
-                         std::optional<int64_t> timestamp_ms) {
-  std::string* out = out_;
+void AppendSeries(std::string* out, std::string_view name, const Labels& labels,
+                  std::string_view extra_name, std::string_view extra_value) {
   out->append(name);
   bool first = true;
   for (const Label& l : labels) {
@@ -178,6 +174,37 @@ void Writer::WriteSample(std::string_view name, const Labels& labels, std::strin
   if (!extra_name.empty()) AppendLabel(out, extra_name, extra_value, &first);
   if (!first) out->push_back('}');
   out->push_back(' ');
+}
+
+Status ExpandEncodedSamples(MetricFamily* family) {
+  if (family->encoded_samples.empty()) return OkStatus();
+  Parser p(family->encoded_samples, Format::kText004);
+  std::vector<Sample> parsed;
+  for (;;) {
+    VIGIE_ASSIGN_OR_RETURN(Entry e, p.Next());
+    if (e == Entry::kEof) break;
+    if (e != Entry::kSeries) continue;
+    Sample s;
+    p.FillLabels(&s.labels);
+    s.value = p.Value();
+    parsed.push_back(std::move(s));
+  }
+  family->samples.insert(family->samples.end(), std::make_move_iterator(parsed.begin()),
+                         std::make_move_iterator(parsed.end()));
+  family->encoded_samples.clear();
+  return OkStatus();
+}
+
+void Writer::WriteSample(std::string_view name, const Labels& labels, double value,
+                         std::optional<int64_t> timestamp_ms) {
+  WriteSample(name, labels, {}, {}, value, timestamp_ms);
+}
+
+void Writer::WriteSample(std::string_view name, const Labels& labels, std::string_view extra_name,
+                         std::string_view extra_value, double value,
+                         std::optional<int64_t> timestamp_ms) {
+  std::string* out = out_;
+  AppendSeries(out, name, labels, extra_name, extra_value);
   AppendFloat(out, value);
   if (timestamp_ms) {
     out->push_back(' ');
@@ -195,32 +222,35 @@ void Writer::WriteFamily(const MetricFamily& family) {
   std::string_view name = family.name;
   MetricType type = family.type;
   std::string sample_based_name;
-  if (type == MetricType::kCounter && !family.samples.empty()) {
-    std::string_view first = family.samples.front().labels.MetricName();
+  // Sample names: the structured samples', and for encoded ones the first line's (they all
+  // share it, see MetricFamily::encoded_samples).
+  std::string_view encoded = family.encoded_samples;
+  std::string_view encoded_name = encoded.substr(0, encoded.find_first_of("{ "));
+  auto all_names = [&](auto&& pred) {
+    for (const Sample& s : family.samples) {
+      if (!pred(s.labels.MetricName())) return false;
+    }
+    return encoded_name.empty() || pred(encoded_name);
+  };
+  if (type == MetricType::kCounter && (!family.samples.empty() || !encoded_name.empty())) {
+    std::string_view first =
+        family.samples.empty() ? encoded_name : family.samples.front().labels.MetricName();
     if (om) {
       // OpenMetrics counters need samples named <family>_total / _created; a counter whose
       // samples do not fit (legal in 0.0.4) is written as unknown so no series is renamed.
       std::string_view base = MetadataName(name, type, true);
-      for (const Sample& s : family.samples) {
-        if (!IsValidOpenMetricsCounterSample(base, s.labels.MetricName())) {
-          type = MetricType::kUnknown;
-          break;
-        }
-      }
-      if (type == MetricType::kUnknown) {
-        bool same = true;
-        for (const Sample& s : family.samples) same = same && s.labels.MetricName() == first;
-        if (same) name = first;
+      if (!all_names(
+              [&](std::string_view n) { return IsValidOpenMetricsCounterSample(base, n); })) {
+        type = MetricType::kUnknown;
+        if (all_names([&](std::string_view n) { return n == first; })) name = first;
       }
     } else if (!EndsWith(name, kTotalSuffix)) {
       // A family parsed from OpenMetrics ("foo" with samples "foo_total"): in 0.0.4 the
       // metadata carries the sample name so Prometheus attaches it to the series.
-      bool all_total = true;
-      for (const Sample& s : family.samples) {
-        std::string_view n = s.labels.MetricName();
-        all_total = all_total && n.size() == name.size() + kTotalSuffix.size() &&
-                    n.substr(0, name.size()) == name && EndsWith(n, kTotalSuffix);
-      }
+      bool all_total = all_names([&](std::string_view n) {
+        return n.size() == name.size() + kTotalSuffix.size() && n.substr(0, name.size()) == name &&
+               EndsWith(n, kTotalSuffix);
+      });
       if (all_total) {
         sample_based_name = std::string(name) + std::string(kTotalSuffix);
         name = sample_based_name;
@@ -231,6 +261,7 @@ void Writer::WriteFamily(const MetricFamily& family) {
   for (const Sample& s : family.samples) {
     WriteSample(s.labels.MetricName(), s.labels, s.value, s.timestamp_ms);
   }
+  out_->append(family.encoded_samples);
 }
 
 void Writer::Finish() {

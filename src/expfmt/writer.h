@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/result.h"
 #include "expfmt/metric_family.h"
 
 namespace vigie::expfmt {
@@ -39,5 +40,14 @@ std::string WriteAll(const std::vector<MetricFamily>& families, Format format);
 
 // Formats a double as the text formats spell it: shortest round-trip form, "NaN", "+Inf", "-Inf".
 void AppendFloat(std::string* out, double v);
+
+// Appends a sample line's series part and the space before the value: name{a="1",b="2"} (the
+// labels in their order, __name__ skipped, values escaped), as WriteSample spells it.
+void AppendSeries(std::string* out, std::string_view name, const Labels& labels,
+                  std::string_view extra_name = {}, std::string_view extra_value = {});
+
+// Parses a family's encoded_samples into samples (appended to `samples`) and clears it; on a
+// parse error the family is left as it was.
+Status ExpandEncodedSamples(MetricFamily* family);
 
 }  // namespace vigie::expfmt

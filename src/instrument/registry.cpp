@@ -240,6 +240,7 @@ std::vector<expfmt::MetricFamily> Registry::CollectFromCollectors() const {
       auto& samples = out.back().samples;
       samples.insert(samples.end(), std::make_move_iterator(f.samples.begin()),
                      std::make_move_iterator(f.samples.end()));
+      out.back().encoded_samples.append(f.encoded_samples);
       continue;
     }
     out.push_back(std::move(f));
@@ -263,6 +264,14 @@ std::vector<expfmt::MetricFamily> Registry::Collect() const {
   std::lock_guard collect_lock(collect_mu_);
   std::shared_lock lock(mu_);
   std::vector<expfmt::MetricFamily> collected = CollectFromCollectors();
+  // Callers of Collect() read samples: pre-encoded ones are parsed back.
+  for (auto& f : collected) {
+    if (auto st = expfmt::ExpandEncodedSamples(&f); !st.ok()) {
+      log::Warn("dropping unparsable encoded samples",
+                {{"metric", f.name}, {"err", st.error().message()}});
+      f.encoded_samples.clear();
+    }
+  }
   std::vector<expfmt::MetricFamily> out;
   out.reserve(state_->families.size() + collected.size());
   FamilySink sink(&out);

@@ -53,6 +53,10 @@ struct ContainerCollectorOptions {
   // scrape). 0: half of the open-file limit (RLIMIT_NOFILE) less a reserve; the agent should
   // raise its soft limit to the hard one at start.
   size_t max_open_files = 0;
+  // Emit samples as encoded text (MetricFamily::encoded_samples) with each container's series
+  // text kept between scrapes, instead of label sets rebuilt every scrape: what the agent
+  // uses; the output written by expfmt is the same.
+  bool encode_series = false;
   // Seam for container_last_seen; null means the real clock.
   std::function<TimestampMs()> now;
 };

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "expfmt/writer.h"
+
 namespace vigie::collect::cgroup {
 
 namespace {
@@ -75,7 +77,25 @@ std::string FamilyName(const FamSpec& s) {
 
 const FamSpec& SpecOf(Fam f) { return kSpecs[f]; }
 
-FamilySet::FamilySet() {
+void SeriesTextCache::Clear() {
+  for (auto& t : plain_) t.clear();
+  for (auto& e : extra_) e.clear();
+}
+
+const std::string* SeriesTextCache::Find(Fam f, std::string_view extra_value) const {
+  if (extra_value.empty()) return plain_[f].empty() ? nullptr : &plain_[f];
+  for (const auto& [value, text] : extra_[f]) {
+    if (value == extra_value) return &text;
+  }
+  return nullptr;
+}
+
+const std::string& SeriesTextCache::Put(Fam f, std::string_view extra_value, std::string text) {
+  if (extra_value.empty()) return plain_[f] = std::move(text);
+  return extra_[f].emplace_back(std::string(extra_value), std::move(text)).second;
+}
+
+FamilySet::FamilySet(bool encode) : encode_(encode) {
   for (int i = 0; i < kFamCount; ++i) {
     fams_[i].name = FamilyName(kSpecs[i]);
     fams_[i].type = kSpecs[i].type;
@@ -83,8 +103,8 @@ FamilySet::FamilySet() {
   }
 }
 
-void FamilySet::Add(Fam f, const std::vector<Label>& base, double value,
-                    std::string_view extra_name, std::string_view extra_value) {
+Labels FamilySet::BuildLabels(Fam f, const std::vector<Label>& base, std::string_view extra_name,
+                              std::string_view extra_value) const {
   std::vector<Label> v;
   v.reserve(base.size() + (extra_name.empty() ? 1 : 2));
   v.emplace_back(Label{std::string(kMetricNameLabel), std::string(kSpecs[f].sample_name)});
@@ -97,12 +117,31 @@ void FamilySet::Add(Fam f, const std::vector<Label>& base, double value,
     v.emplace_back(l);
   }
   if (!extra_done) v.emplace_back(Label{std::string(extra_name), std::string(extra_value)});
-  fams_[f].samples.push_back(expfmt::Sample{Labels::FromSorted(std::move(v)), value, {}});
+  return Labels::FromSorted(std::move(v));
+}
+
+void FamilySet::Add(Fam f, const std::vector<Label>& base, SeriesTextCache* cache, double value,
+                    std::string_view extra_name, std::string_view extra_value) {
+  if (!encode_ || cache == nullptr) {
+    fams_[f].samples.push_back(
+        expfmt::Sample{BuildLabels(f, base, extra_name, extra_value), value, {}});
+    return;
+  }
+  const std::string* text = cache->Find(f, extra_value);
+  if (text == nullptr) {
+    std::string t;
+    expfmt::AppendSeries(&t, kSpecs[f].sample_name, BuildLabels(f, base, extra_name, extra_value));
+    text = &cache->Put(f, extra_value, std::move(t));
+  }
+  std::string& out = fams_[f].encoded_samples;
+  out.append(*text);
+  expfmt::AppendFloat(&out, value);
+  out.push_back('\n');
 }
 
 void FamilySet::MoveTo(std::vector<expfmt::MetricFamily>* out) {
   for (auto& f : fams_) {
-    if (f.samples.empty()) continue;
+    if (f.samples.empty() && f.encoded_samples.empty()) continue;
     expfmt::MetricFamily fresh;
     fresh.name = f.name;
     fresh.type = f.type;
@@ -111,6 +150,7 @@ void FamilySet::MoveTo(std::vector<expfmt::MetricFamily>* out) {
     // vector growing during the next scrape would ask for large blocks right after the caller
     // freed this scrape's many small strings, and glibc then consolidates all of them first.
     fresh.samples.reserve(f.samples.size() + f.samples.size() / 8 + 4);
+    fresh.encoded_samples.reserve(f.encoded_samples.size() + f.encoded_samples.size() / 8);
     out->push_back(std::exchange(f, std::move(fresh)));
   }
 }

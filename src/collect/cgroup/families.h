@@ -5,6 +5,7 @@
 #include <array>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/labels.h"
@@ -56,19 +57,42 @@ struct FamSpec {
 
 const FamSpec& SpecOf(Fam f);
 
-// Accumulates the samples of one scrape, family by family.
+// One label set's encoded series text (expfmt::AppendSeries) per family and extra label,
+// kept between scrapes by the owner of the label set; Clear() it when the labels change.
+class SeriesTextCache {
+ public:
+  void Clear();
+  // The text for family f with the extra label's value (extra names are fixed per family);
+  // null when not cached yet.
+  const std::string* Find(Fam f, std::string_view extra_value) const;
+  const std::string& Put(Fam f, std::string_view extra_value, std::string text);
+
+ private:
+  std::array<std::string, kFamCount> plain_;  // no extra label
+  // (extra value, text): a few per family at most (cpu, interfaces, devices, task states).
+  std::array<std::vector<std::pair<std::string, std::string>>, kFamCount> extra_;
+};
+
+// Accumulates the samples of one scrape, family by family: as expfmt::Samples, or, when
+// `encode`, as encoded sample lines (MetricFamily::encoded_samples) whose series text comes
+// from the caller's cache, so label sets are not rebuilt and re-escaped every scrape.
 class FamilySet {
  public:
-  FamilySet();
+  explicit FamilySet(bool encode = false);
 
-  // One sample: `base` (sorted by name, no __name__) plus an optional extra label.
-  void Add(Fam f, const std::vector<Label>& base, double value, std::string_view extra_name = {},
-           std::string_view extra_value = {});
+  // One sample: `base` (sorted by name, no __name__) plus an optional extra label. `cache`
+  // (used only when encoding) belongs to `base`.
+  void Add(Fam f, const std::vector<Label>& base, SeriesTextCache* cache, double value,
+           std::string_view extra_name = {}, std::string_view extra_value = {});
 
   // Moves the families that have samples to `out`, in the order of Fam, and starts afresh.
   void MoveTo(std::vector<expfmt::MetricFamily>* out);
 
  private:
+  Labels BuildLabels(Fam f, const std::vector<Label>& base, std::string_view extra_name,
+                     std::string_view extra_value) const;
+
+  bool encode_;
   std::array<expfmt::MetricFamily, kFamCount> fams_;
 };
 

@@ -6,6 +6,7 @@
 
 #include "collect/cgroup/container_collector.h"
 #include "docker/container_cache.h"
+#include "expfmt/writer.h"
 
 namespace vigie::collect {
 namespace {
@@ -259,6 +260,42 @@ TEST(ContainerCollector, MissingCgroupMountIsAnError) {
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.error().message().find("/nonexistent/fs/cgroup"), std::string::npos)
       << st.error().message();
+}
+
+// The agent's mode (encode_series): the same exposition text in both formats, on the first
+// scrape (series text built), the next ones (reused) and after a container's labels changed.
+TEST(ContainerCollector, EncodedSeriesWriteTheSameText) {
+  for (const std::string tree : {"v1", "v2"}) {
+    docker::ContainerCache cache;
+    cache.ReplaceAll({SwarmTask(kV1Id, 4242), SwarmTask(kV2SdId, 4242)});
+    auto o = Options(tree);
+    o.containers = &cache;
+    auto plain = NewContainerCollector(o);
+    o.encode_series = true;
+    auto encoded = NewContainerCollector(o);
+    for (int round = 0; round < 3; ++round) {
+      if (round == 2) {
+        auto t = SwarmTask(tree == "v1" ? kV1Id : kV2SdId, 4242);
+        t.name = "renamed \"quoted\"";
+        cache.Upsert(t);
+      }
+      Scrape p = Collect(*plain);
+      Scrape e = Collect(*encoded);
+      size_t encoded_bytes = 0;
+      for (const auto& f : e.families) {
+        EXPECT_TRUE(f.samples.empty()) << f.name;
+        encoded_bytes += f.encoded_samples.size();
+      }
+      EXPECT_GT(encoded_bytes, 1000u);
+      for (auto format : {expfmt::Format::kText004, expfmt::Format::kOpenMetrics1}) {
+        std::string want = expfmt::WriteAll(p.families, format);
+        EXPECT_EQ(expfmt::WriteAll(e.families, format), want) << tree << " round " << round;
+        if (round == 2) {
+          EXPECT_NE(want.find("renamed \\\"quoted\\\""), std::string::npos);
+        }
+      }
+    }
+  }
 }
 
 TEST(ContainerCollector, RepeatedScrapesAreStable) {

@@ -130,7 +130,7 @@ TEST(WriterTest, TypeNamesPerFormat) {
 }
 
 TEST(WriterTest, WriteFamilyAdaptsCounterNamesBetweenFormats) {
-  MetricFamily om_counter{"jobs", MetricType::kCounter, "Jobs.", "", {}};
+  MetricFamily om_counter{"jobs", MetricType::kCounter, "Jobs.", "", {}, {}};
   om_counter.samples.push_back({Labels{{"__name__", "jobs_total"}}, 2, std::nullopt});
   EXPECT_EQ(WriteAll({om_counter}, Format::kText004),
             "# HELP jobs_total Jobs.\n# TYPE jobs_total counter\njobs_total 2\n");
@@ -138,10 +138,39 @@ TEST(WriterTest, WriteFamilyAdaptsCounterNamesBetweenFormats) {
             "# HELP jobs Jobs.\n# TYPE jobs counter\njobs_total 2\n# EOF\n");
 
   // A 0.0.4 counter without the _total suffix stays the same series in OpenMetrics.
-  MetricFamily legacy{"hits", MetricType::kCounter, "", "", {}};
+  MetricFamily legacy{"hits", MetricType::kCounter, "", "", {}, {}};
   legacy.samples.push_back({Labels{{"__name__", "hits"}}, 5, std::nullopt});
   EXPECT_EQ(WriteAll({legacy}, Format::kOpenMetrics1), "# TYPE hits unknown\nhits 5\n# EOF\n");
   EXPECT_EQ(WriteAll({legacy}, Format::kText004), "# TYPE hits counter\nhits 5\n");
+}
+
+TEST(WriterTest, EncodedSamplesAreWrittenAsTheStructuredOnesWouldBe) {
+  Labels a{{"__name__", "jobs_total"}, {"id", "/docker/1"}, {"name", "web \"1\""}};
+  Labels b{{"__name__", "jobs_total"}, {"id", "/"}};
+  MetricFamily structured{"jobs", MetricType::kCounter, "Jobs.", "", {}, {}};
+  structured.samples.push_back({a, 2, std::nullopt});
+  structured.samples.push_back({b, 0.5, std::nullopt});
+  MetricFamily encoded{"jobs", MetricType::kCounter, "Jobs.", "", {}, {}};
+  for (const auto& [labels, v] : {std::pair{a, 2.0}, std::pair{b, 0.5}}) {
+    AppendSeries(&encoded.encoded_samples, labels.MetricName(), labels);
+    AppendFloat(&encoded.encoded_samples, v);
+    encoded.encoded_samples.push_back('\n');
+  }
+  for (Format f : {Format::kText004, Format::kOpenMetrics1}) {
+    EXPECT_EQ(WriteAll({encoded}, f), WriteAll({structured}, f));
+  }
+  EXPECT_EQ(WriteAll({encoded}, Format::kText004),
+            "# HELP jobs_total Jobs.\n# TYPE jobs_total counter\n"
+            "jobs_total{id=\"/docker/1\",name=\"web \\\"1\\\"\"} 2\njobs_total{id=\"/\"} 0.5\n");
+
+  ASSERT_TRUE(ExpandEncodedSamples(&encoded).ok());
+  EXPECT_TRUE(encoded.encoded_samples.empty());
+  ASSERT_EQ(encoded.samples.size(), 2u);
+  EXPECT_EQ(encoded.samples[0].labels, a);
+  EXPECT_EQ(encoded.samples[1].value, 0.5);
+
+  MetricFamily bad{"x", MetricType::kGauge, "", "", {}, "x{a=\"1\" 2\n"};
+  EXPECT_FALSE(ExpandEncodedSamples(&bad).ok());
 }
 
 TEST(FormatTest, ContentTypes) {
