@@ -1,5 +1,6 @@
 #!/bin/sh
-# Benchmark: one full scrape of the agent's container collector with 100 sleeping containers.
+# Benchmark: one full scrape of the agent's container collector with 100 sleeping containers
+# (in-process: collect, + encoding, + gzip), then of the whole agent over HTTP.
 #   bench/agent_containers/run.sh [BUILD_DIR] [CONTAINERS]
 # Starts dockerd if none runs (tests/swarm/setup.sh), runs CONTAINERS (default 100) containers
 # of the FROM-scratch sleeper image with --network none, measures, and removes all it created
@@ -35,4 +36,32 @@ echo "machine: $(nproc) CPUs, kernel $(uname -r), docker $(docker version --form
 # The machine may be shared: the load average beside the figures says how much.
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$bench" --scrapes 500
+# The whole agent (every default collector) over HTTP with gzip, as Prometheus scrapes it:
+# CPU per scrape of the process (utime+stime, and on-CPU time of its threads) and curl's wall.
+vigie=$build/vigie
+if [ -x "$vigie" ]; then
+  port=${AGENT_PORT:-19391}
+  "$vigie" agent --web.listen-address=127.0.0.1:$port >"$state/agent.log" 2>&1 &
+  agent=$!
+  for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/metrics" && break; sleep 0.1; done
+  n=300
+  for _ in $(seq "$n"); do
+    printf 'url = "http://127.0.0.1:%s/metrics"\noutput = "/dev/null"\n' "$port"
+  done >"$state/curl.cfg"
+  curl -s --compressed -K "$state/curl.cfg" >/dev/null  # warm up: files opened, caches sized
+  t0=$(awk '{print $14 + $15}' /proc/$agent/stat)
+  s0=$(cat /proc/$agent/task/*/schedstat | awk '{s += $1} END {printf "%d", s}')
+  curl -s --compressed -w '%{time_total}\n' -K "$state/curl.cfg" >"$state/lat"
+  t1=$(awk '{print $14 + $15}' /proc/$agent/stat)
+  s1=$(cat /proc/$agent/task/*/schedstat | awk '{s += $1} END {printf "%d", s}')
+  body=$(curl -s "http://127.0.0.1:$port/metrics" | wc -c)
+  gz=$(curl -s -H 'Accept-Encoding: gzip' "http://127.0.0.1:$port/metrics" | wc -c)
+  kill "$agent"
+  sort -g "$state/lat" | awk -v n=$n -v t0="$t0" -v t1="$t1" -v s0="$s0" -v s1="$s1" \
+      -v hz="$(getconf CLK_TCK)" -v body="$body" -v gz="$gz" '{a[NR]=$1} END {
+    printf "vigie agent over HTTP, all default collectors, gzip (%d bytes, %d gzipped), %d scrapes:\n", body, gz, n
+    printf "  CPU per scrape %.3f ms (schedstat %.3f ms), wall p50 %.3f ms p99 %.3f ms\n",
+      (t1 - t0) / hz / n * 1000, (s1 - s0) / 1e6 / n, a[int(n * 0.5)] * 1000, a[int(n * 0.99)] * 1000
+  }'
+fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
