@@ -54,10 +54,7 @@ void AppendEscapedLabelValue(std::string* out, std::string_view value) {
 void AppendLabel(std::string* out, std::string_view name, std::string_view value, bool* first) {
   out->push_back(*first ? '{' : ',');
   *first = false;
-  out->append(name);
-  out->append("=\"");
-  AppendEscapedLabelValue(out, value);
-  out->push_back('"');
+  AppendLabelPair(out, name, value);
 }
 
 void AppendInt(std::string* out, int64_t v) {
@@ -98,6 +95,13 @@ bool IsValidOpenMetricsCounterSample(std::string_view family, std::string_view s
 }
 
 }  // namespace
+
+void AppendLabelPair(std::string* out, std::string_view name, std::string_view value) {
+  out->append(name);
+  out->append("=\"");
+  AppendEscapedLabelValue(out, value);
+  out->push_back('"');
+}
 
 void AppendFloat(std::string* out, double v) {
   if (std::isnan(v)) {

@@ -41,6 +41,9 @@ std::string WriteAll(const std::vector<MetricFamily>& families, Format format);
 // Formats a double as the text formats spell it: shortest round-trip form, "NaN", "+Inf", "-Inf".
 void AppendFloat(std::string* out, double v);
 
+// Appends one label as sample lines spell it: name="value" with \\, \" and \n escaped.
+void AppendLabelPair(std::string* out, std::string_view name, std::string_view value);
+
 // Appends a sample line's series part and the space before the value: name{a="1",b="2"} (the
 // labels in their order, __name__ skipped, values escaped), as WriteSample spells it.
 void AppendSeries(std::string* out, std::string_view name, const Labels& labels,

@@ -47,7 +47,7 @@ struct Fd {
 
 struct Entry {
   std::vector<Label> base;                            // sorted: container_label_*, id, image, name
-  std::unique_ptr<cgroup::SeriesTextCache> text;      // base's encoded series (encode_series)
+  std::unique_ptr<cgroup::SeriesTextCache> text;      // base encoded (encode_series)
   std::shared_ptr<const docker::ContainerInfo> meta;  // the one the labels were built from
   bool labelled = false;
   TimestampMs first_seen_ms = 0;

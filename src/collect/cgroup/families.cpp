@@ -78,21 +78,51 @@ std::string FamilyName(const FamSpec& s) {
 const FamSpec& SpecOf(Fam f) { return kSpecs[f]; }
 
 void SeriesTextCache::Clear() {
-  for (auto& t : plain_) t.clear();
-  for (auto& e : extra_) e.clear();
+  built_ = false;
+  text_.clear();
+  starts_.clear();
 }
 
-const std::string* SeriesTextCache::Find(Fam f, std::string_view extra_value) const {
-  if (extra_value.empty()) return plain_[f].empty() ? nullptr : &plain_[f];
-  for (const auto& [value, text] : extra_[f]) {
-    if (value == extra_value) return &text;
+void SeriesTextCache::Build(const std::vector<Label>& base) {
+  Clear();
+  for (const Label& l : base) {
+    if (!text_.empty()) text_.push_back(',');
+    starts_.push_back(static_cast<uint32_t>(text_.size()));
+    expfmt::AppendLabelPair(&text_, l.name, l.value);
   }
-  return nullptr;
+  built_ = true;
 }
 
-const std::string& SeriesTextCache::Put(Fam f, std::string_view extra_value, std::string text) {
-  if (extra_value.empty()) return plain_[f] = std::move(text);
-  return extra_[f].emplace_back(std::string(extra_value), std::move(text)).second;
+void SeriesTextCache::AppendSeries(std::string* out, std::string_view sample_name,
+                                   std::string_view extra_name,
+                                   std::string_view extra_value) const {
+  out->append(sample_name);
+  if (extra_name.empty()) {
+    if (!text_.empty()) {
+      out->push_back('{');
+      out->append(text_);
+      out->push_back('}');
+    }
+    out->push_back(' ');
+    return;
+  }
+  // The extra label goes before the first label whose name sorts after it (names hold no '=').
+  std::string_view text = text_;
+  size_t k = 0;
+  while (k < starts_.size()) {
+    std::string_view rest = text.substr(starts_[k]);
+    if (rest.substr(0, rest.find('=')) >= extra_name) break;
+    ++k;
+  }
+  out->push_back('{');
+  if (k > 0) out->append(k < starts_.size() ? text.substr(0, starts_[k]) : text);
+  if (k == starts_.size() && k > 0) out->push_back(',');
+  expfmt::AppendLabelPair(out, extra_name, extra_value);
+  if (k < starts_.size()) {
+    out->push_back(',');
+    out->append(text.substr(starts_[k]));
+  }
+  out->append("} ");
 }
 
 FamilySet::FamilySet(bool encode) : encode_(encode) {
@@ -127,14 +157,9 @@ void FamilySet::Add(Fam f, const std::vector<Label>& base, SeriesTextCache* cach
         expfmt::Sample{BuildLabels(f, base, extra_name, extra_value), value, {}});
     return;
   }
-  const std::string* text = cache->Find(f, extra_value);
-  if (text == nullptr) {
-    std::string t;
-    expfmt::AppendSeries(&t, kSpecs[f].sample_name, BuildLabels(f, base, extra_name, extra_value));
-    text = &cache->Put(f, extra_value, std::move(t));
-  }
+  if (cache->empty()) cache->Build(base);
   std::string& out = fams_[f].encoded_samples;
-  out.append(*text);
+  cache->AppendSeries(&out, kSpecs[f].sample_name, extra_name, extra_value);
   expfmt::AppendFloat(&out, value);
   out.push_back('\n');
 }

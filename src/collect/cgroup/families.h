@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -57,20 +58,22 @@ struct FamSpec {
 
 const FamSpec& SpecOf(Fam f);
 
-// One label set's encoded series text (expfmt::AppendSeries) per family and extra label,
-// kept between scrapes by the owner of the label set; Clear() it when the labels change.
+// One container's label set (without __name__) encoded once as sample lines spell it
+// (`a="1",b="2"`), kept between scrapes by the owner of the label set, from which FamilySet
+// assembles each sample's series text. Clear() it when the labels change.
 class SeriesTextCache {
  public:
+  bool empty() const { return !built_; }
   void Clear();
-  // The text for family f with the extra label's value (extra names are fixed per family);
-  // null when not cached yet.
-  const std::string* Find(Fam f, std::string_view extra_value) const;
-  const std::string& Put(Fam f, std::string_view extra_value, std::string text);
+  void Build(const std::vector<Label>& base);
+  // Appends `sample_name{labels} ` with the extra label (if any) in its sorted place.
+  void AppendSeries(std::string* out, std::string_view sample_name, std::string_view extra_name,
+                    std::string_view extra_value) const;
 
  private:
-  std::array<std::string, kFamCount> plain_;  // no extra label
-  // (extra value, text): a few per family at most (cpu, interfaces, devices, task states).
-  std::array<std::vector<std::pair<std::string, std::string>>, kFamCount> extra_;
+  bool built_ = false;
+  std::string text_;              // the labels, comma-separated, sorted by name
+  std::vector<uint32_t> starts_;  // where each label (name="value") starts in text_
 };
 
 // Accumulates the samples of one scrape, family by family: as expfmt::Samples, or, when

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "collect/cgroup/container_collector.h"
+#include "collect/cgroup/families.h"
 #include "docker/container_cache.h"
 #include "expfmt/writer.h"
 
@@ -294,6 +295,25 @@ TEST(ContainerCollector, EncodedSeriesWriteTheSameText) {
           EXPECT_NE(want.find("renamed \\\"quoted\\\""), std::string::npos);
         }
       }
+    }
+  }
+}
+
+// The extra label in every place among the base labels, and no base labels at all.
+TEST(SeriesTextCache, SpellsSeriesAsTheWriterDoes) {
+  const std::vector<std::vector<Label>> bases = {
+      {}, {{"b", "x\"y"}}, {{"b", "1"}, {"d", "2\n"}, {"f", "3\\"}}};
+  for (const auto& base : bases) {
+    cgroup::SeriesTextCache cache;
+    cache.Build(base);
+    for (std::string_view extra : {"", "a", "c", "e", "g"}) {
+      std::vector<Label> all = base;
+      if (!extra.empty()) all.push_back({std::string(extra), "v"});
+      all.push_back({"__name__", "m_total"});
+      std::string want, got;
+      expfmt::AppendSeries(&want, "m_total", Labels::FromUnsorted(all));
+      cache.AppendSeries(&got, "m_total", extra, extra.empty() ? "" : "v");
+      EXPECT_EQ(got, want) << "extra " << extra << " on " << base.size() << " labels";
     }
   }
 }
