@@ -106,6 +106,13 @@ std::string SubquerySuffix(const SubqueryExpr& s) {
   return out;
 }
 
+// "+Inf ^ x" would parse as +(Inf ^ x): a unary plus binds looser than ^. So +Inf as the base of
+// a power is printed "Inf" (Prometheus prints "+Inf"), which parses back to the same tree.
+bool IsPlusInfBase(const BinaryExpr& b) {
+  const auto* lhs = b.lhs->As<NumberLiteral>();
+  return b.op == BinaryOp::kPow && lhs != nullptr && std::isinf(lhs->value) && lhs->value > 0;
+}
+
 void Print(std::string* out, const Expr& e) {
   if (const auto* n = e.As<NumberLiteral>()) {
     *out += GoFormatFloat(n->value);
@@ -131,10 +138,7 @@ void Print(std::string* out, const Expr& e) {
     *out += u->op == UnaryOp::kMinus ? "-" : "+";
     Print(out, *u->expr);
   } else if (const auto* b = e.As<BinaryExpr>()) {
-    const auto* lhs_num = b->lhs->As<NumberLiteral>();
-    if (b->op == BinaryOp::kPow && lhs_num && std::isinf(lhs_num->value) && lhs_num->value > 0) {
-      // "+Inf ^ x" would parse as +(Inf ^ x): a unary plus binds looser than ^. (Prometheus
-      // prints "+Inf" here; we keep the output parseable to the same tree.)
+    if (IsPlusInfBase(*b)) {
       *out += "Inf";
     } else {
       Print(out, *b->lhs);
@@ -191,8 +195,9 @@ std::string Pretty(const Expr& e, int level) {
     return out + Pretty(*a->expr, level + 1) + "\n" + Indent(level) + ")";
   }
   if (const auto* b = e.As<BinaryExpr>()) {
-    return Pretty(*b->lhs, level + 1) + "\n" + Indent(level) + std::string(BinaryOpString(b->op)) +
-           BinaryModifiers(*b) + "\n" + Pretty(*b->rhs, level + 1);
+    std::string lhs = IsPlusInfBase(*b) ? Indent(level + 1) + "Inf" : Pretty(*b->lhs, level + 1);
+    return lhs + "\n" + Indent(level) + std::string(BinaryOpString(b->op)) + BinaryModifiers(*b) +
+           "\n" + Pretty(*b->rhs, level + 1);
   }
   if (const auto* c = e.As<Call>()) {
     std::string out = Indent(level) + std::string(c->func->name) + "(\n";

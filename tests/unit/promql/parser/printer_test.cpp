@@ -88,6 +88,19 @@ TEST(Printer, PrettySplitsLongExpressions) {
   EXPECT_EQ(Prettify(**short_expr), "sum(rate(x[5m]))");
 }
 
+// Found by promql_parse_fuzz: a split power whose base is +Inf was pretty-printed "+Inf", which
+// parses back as +(Inf ^ x).
+TEST(Printer, PrettyKeepsPlusInfAsThePowerBase) {
+  std::string long_name(100, 'l');
+  auto e = ParseExpr("Inf ^ " + long_name);
+  ASSERT_TRUE(e.ok());
+  std::string pretty = Prettify(**e);
+  EXPECT_EQ(pretty, "  Inf\n^\n  " + long_name);
+  auto back = ParseExpr(pretty);
+  ASSERT_TRUE(back.ok());
+  EXPECT_TRUE(Equal(**e, **back));
+}
+
 TEST(Printer, ResolvedAtIsPrintedAsTimestamp) {
   auto e = ParseExpr("x @ 1609459200.123");
   ASSERT_TRUE(e.ok());
