@@ -235,7 +235,7 @@ int RunAgent(AgentFlags& f) {
       collect::ContainerCollectorOptions o;
       o.sysfs = f.node.paths.sysfs;
       o.procfs = f.node.paths.procfs;
-      o.encode_series = true;  // each container's series text built once, not every scrape
+      o.encode_series = true;  // each container's labels encoded once, not every scrape
       if (have_docker) {
         watcher_client = docker::Client::Open({.socket_path = f.docker_socket});
         container_cache = std::make_unique<docker::ContainerCache>();

@@ -208,6 +208,37 @@ c_collected{src="3.000000"} 3
   EXPECT_EQ(borrowed.calls, 2);
 }
 
+// A collector's pre-encoded samples (MetricFamily::encoded_samples): rendered as written, merged
+// with another collector's structured samples of the same family, and parsed back by Collect().
+class EncodedCollector : public Collector {
+ public:
+  void Collect(std::vector<expfmt::MetricFamily>* out) override {
+    expfmt::MetricFamily f;
+    f.name = "c_collected";
+    f.type = MetricType::kGauge;
+    f.help = "from a collector";
+    f.encoded_samples = "c_collected{src=\"enc\"} 7\n";
+    out->push_back(std::move(f));
+  }
+};
+
+TEST(Registry, EncodedSamplesAreRenderedAndParsedBack) {
+  Registry r;
+  ASSERT_TRUE(
+      r.RegisterCollector(std::make_unique<FixedCollector>("c_collected", MetricType::kGauge, 1))
+          .ok());
+  ASSERT_TRUE(r.RegisterCollector(std::make_unique<EncodedCollector>()).ok());
+  EXPECT_EQ(r.Render(Format::kText004),
+            "# HELP c_collected from a collector\n# TYPE c_collected gauge\n"
+            "c_collected{src=\"1.000000\"} 1\nc_collected{src=\"enc\"} 7\n");
+  auto families = r.Collect();
+  ASSERT_EQ(families.size(), 1u);
+  EXPECT_TRUE(families[0].encoded_samples.empty());
+  ASSERT_EQ(families[0].samples.size(), 2u);
+  EXPECT_EQ(families[0].samples[1].labels.Get("src"), "enc");
+  EXPECT_EQ(families[0].samples[1].value, 7);
+}
+
 TEST(Registry, RenderForAcceptNegotiates) {
   Registry r;
   ASSERT_TRUE(r.RegisterGauge({.name = "g"}).ok());
