@@ -83,7 +83,6 @@ int main(int argc, char** argv) {
 
   vigie::collect::ContainerCollectorOptions o;
   o.containers = &cache;
-  o.encode_series = true;  // as `vigie agent` collects
   auto collector = vigie::collect::NewContainerCollector(o);
 
   // The first scrape also reads limits and start times; report it on its own.

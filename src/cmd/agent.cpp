@@ -235,7 +235,6 @@ int RunAgent(AgentFlags& f) {
       collect::ContainerCollectorOptions o;
       o.sysfs = f.node.paths.sysfs;
       o.procfs = f.node.paths.procfs;
-      o.encode_series = true;  // each container's labels encoded once, not every scrape
       if (have_docker) {
         watcher_client = docker::Client::Open({.socket_path = f.docker_socket});
         container_cache = std::make_unique<docker::ContainerCache>();

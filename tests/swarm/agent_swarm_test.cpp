@@ -22,6 +22,7 @@
 #include "docker/client.h"
 #include "docker/container_cache.h"
 #include "docker/event_watcher.h"
+#include "expfmt/writer.h"
 
 namespace vigie {
 namespace {
@@ -56,6 +57,8 @@ Families Collect(collect::Collector& c) {
   Families out;
   Status st = c.Collect(&out);
   EXPECT_TRUE(st.ok()) << c.Name() << ": " << st.error().message();
+  // The container collector gives its samples as encoded text; parse them back.
+  for (auto& f : out) EXPECT_TRUE(expfmt::ExpandEncodedSamples(&f).ok()) << f.name;
   return out;
 }
 

@@ -46,8 +46,7 @@ struct Fd {
 };
 
 struct Entry {
-  std::vector<Label> base;                            // sorted: container_label_*, id, image, name
-  std::unique_ptr<cgroup::SeriesTextCache> text;      // base encoded (encode_series)
+  cgroup::SeriesTextCache labels;                     // container_label_*, id, image, name
   std::shared_ptr<const docker::ContainerInfo> meta;  // the one the labels were built from
   bool labelled = false;
   TimestampMs first_seen_ms = 0;
@@ -204,12 +203,7 @@ class ContainerCollector final : public Collector {
     labels.erase(std::unique(labels.begin(), labels.end(),
                              [](const Label& a, const Label& b) { return a.name == b.name; }),
                  labels.end());
-    e->base = std::move(labels);
-    if (e->text != nullptr) {
-      e->text->Clear();
-    } else if (opts_.encode_series) {
-      e->text = std::make_unique<cgroup::SeriesTextCache>();
-    }
+    e->labels.Build(labels);
     e->meta = meta;
     e->labelled = true;
     if (meta != nullptr && meta->started_ms > 0) e->start_time = NAN;  // prefer Docker's
@@ -236,80 +230,77 @@ class ContainerCollector final : public Collector {
   }
 
   void Emit(const cgroup::DiscoveredCgroup& cg, const docker::ContainerInfo* meta, const Entry& e) {
-    const auto& b = e.base;
-    cgroup::SeriesTextCache* tc = e.text.get();
-    fams_.Add(cgroup::kLastSeen, b, tc, std::floor(static_cast<double>(now_ms_) / 1000));
-    if (!std::isnan(e.start_time)) fams_.Add(cgroup::kStartTime, b, tc, e.start_time);
+    const cgroup::SeriesTextCache& l = e.labels;
+    fams_.Add(cgroup::kLastSeen, l, std::floor(static_cast<double>(now_ms_) / 1000));
+    if (!std::isnan(e.start_time)) fams_.Add(cgroup::kStartTime, l, e.start_time);
 
     const cgroup::SpecStats& spec = e.spec;
     if (stats_.has_cpu) {
       const auto& c = stats_.cpu;
-      fams_.Add(cgroup::kCpuUsage, b, tc, Seconds(c.usage_ns), "cpu", "total");
-      fams_.Add(cgroup::kCpuUser, b, tc, Seconds(c.user_ns));
-      fams_.Add(cgroup::kCpuSystem, b, tc, Seconds(c.system_ns));
+      fams_.Add(cgroup::kCpuUsage, l, Seconds(c.usage_ns), "cpu", "total");
+      fams_.Add(cgroup::kCpuUser, l, Seconds(c.user_ns));
+      fams_.Add(cgroup::kCpuSystem, l, Seconds(c.system_ns));
       if (spec.cpu_quota_us != 0) {  // cAdvisor reports CFS figures only under a quota
-        fams_.Add(cgroup::kCfsPeriods, b, tc, static_cast<double>(c.periods));
-        fams_.Add(cgroup::kCfsThrottledPeriods, b, tc, static_cast<double>(c.throttled_periods));
-        fams_.Add(cgroup::kCfsThrottledSeconds, b, tc, Seconds(c.throttled_ns));
+        fams_.Add(cgroup::kCfsPeriods, l, static_cast<double>(c.periods));
+        fams_.Add(cgroup::kCfsThrottledPeriods, l, static_cast<double>(c.throttled_periods));
+        fams_.Add(cgroup::kCfsThrottledSeconds, l, Seconds(c.throttled_ns));
       }
     }
     if (spec.has_cpu) {
-      fams_.Add(cgroup::kSpecCpuPeriod, b, tc, static_cast<double>(spec.cpu_period_us));
+      fams_.Add(cgroup::kSpecCpuPeriod, l, static_cast<double>(spec.cpu_period_us));
       if (spec.cpu_quota_us != 0) {
-        fams_.Add(cgroup::kSpecCpuQuota, b, tc, static_cast<double>(spec.cpu_quota_us));
+        fams_.Add(cgroup::kSpecCpuQuota, l, static_cast<double>(spec.cpu_quota_us));
       }
-      fams_.Add(cgroup::kSpecCpuShares, b, tc, static_cast<double>(spec.cpu_shares));
+      fams_.Add(cgroup::kSpecCpuShares, l, static_cast<double>(spec.cpu_shares));
     }
-    if (spec.has_memory)
-      fams_.Add(cgroup::kSpecMemoryLimit, b, tc, SpecMemoryValue(spec.memory_limit));
+    if (spec.has_memory) fams_.Add(cgroup::kSpecMemoryLimit, l, SpecMemoryValue(spec.memory_limit));
     if (stats_.has_memory) {
       const auto& m = stats_.memory;
-      fams_.Add(cgroup::kMemoryUsage, b, tc, static_cast<double>(m.usage));
-      fams_.Add(cgroup::kMemoryWorkingSet, b, tc, static_cast<double>(m.working_set));
-      fams_.Add(cgroup::kMemoryRss, b, tc, static_cast<double>(m.rss));
-      fams_.Add(cgroup::kMemoryCache, b, tc, static_cast<double>(m.cache));
-      fams_.Add(cgroup::kMemorySwap, b, tc, static_cast<double>(m.swap));
-      fams_.Add(cgroup::kMemoryFailcnt, b, tc, static_cast<double>(m.failcnt));
+      fams_.Add(cgroup::kMemoryUsage, l, static_cast<double>(m.usage));
+      fams_.Add(cgroup::kMemoryWorkingSet, l, static_cast<double>(m.working_set));
+      fams_.Add(cgroup::kMemoryRss, l, static_cast<double>(m.rss));
+      fams_.Add(cgroup::kMemoryCache, l, static_cast<double>(m.cache));
+      fams_.Add(cgroup::kMemorySwap, l, static_cast<double>(m.swap));
+      fams_.Add(cgroup::kMemoryFailcnt, l, static_cast<double>(m.failcnt));
     }
     for (const auto& d : stats_.io) {
       std::string dev = proc_.DeviceName(d.major, d.minor);
       if (dev.empty()) dev = std::to_string(d.major) + ":" + std::to_string(d.minor);
-      fams_.Add(cgroup::kFsReadBytes, b, tc, static_cast<double>(d.read_bytes), "device", dev);
-      fams_.Add(cgroup::kFsWriteBytes, b, tc, static_cast<double>(d.write_bytes), "device", dev);
-      fams_.Add(cgroup::kFsReads, b, tc, static_cast<double>(d.reads), "device", dev);
-      fams_.Add(cgroup::kFsWrites, b, tc, static_cast<double>(d.writes), "device", dev);
+      fams_.Add(cgroup::kFsReadBytes, l, static_cast<double>(d.read_bytes), "device", dev);
+      fams_.Add(cgroup::kFsWriteBytes, l, static_cast<double>(d.write_bytes), "device", dev);
+      fams_.Add(cgroup::kFsReads, l, static_cast<double>(d.reads), "device", dev);
+      fams_.Add(cgroup::kFsWrites, l, static_cast<double>(d.writes), "device", dev);
     }
     if (stats_.has_pids) {
-      fams_.Add(cgroup::kProcesses, b, tc, static_cast<double>(stats_.pids.size()));
+      fams_.Add(cgroup::kProcesses, l, static_cast<double>(stats_.pids.size()));
       // The root's thread list is the whole host's; cAdvisor leaves it out too.
       if (opts_.max_tasks_per_container > 0 && cg.path != "/") EmitTaskStates(e);
     }
     if (int pid = NetworkPid(cg, meta); pid > 0 && proc_.ReadNetwork(pid, &ifaces_).ok()) {
       for (const auto& i : ifaces_) {
         const std::string& n = i.name;
-        fams_.Add(cgroup::kNetRxBytes, b, tc, static_cast<double>(i.rx_bytes), "interface", n);
-        fams_.Add(cgroup::kNetRxPackets, b, tc, static_cast<double>(i.rx_packets), "interface", n);
-        fams_.Add(cgroup::kNetRxErrors, b, tc, static_cast<double>(i.rx_errors), "interface", n);
-        fams_.Add(cgroup::kNetRxDropped, b, tc, static_cast<double>(i.rx_dropped), "interface", n);
-        fams_.Add(cgroup::kNetTxBytes, b, tc, static_cast<double>(i.tx_bytes), "interface", n);
-        fams_.Add(cgroup::kNetTxPackets, b, tc, static_cast<double>(i.tx_packets), "interface", n);
-        fams_.Add(cgroup::kNetTxErrors, b, tc, static_cast<double>(i.tx_errors), "interface", n);
-        fams_.Add(cgroup::kNetTxDropped, b, tc, static_cast<double>(i.tx_dropped), "interface", n);
+        fams_.Add(cgroup::kNetRxBytes, l, static_cast<double>(i.rx_bytes), "interface", n);
+        fams_.Add(cgroup::kNetRxPackets, l, static_cast<double>(i.rx_packets), "interface", n);
+        fams_.Add(cgroup::kNetRxErrors, l, static_cast<double>(i.rx_errors), "interface", n);
+        fams_.Add(cgroup::kNetRxDropped, l, static_cast<double>(i.rx_dropped), "interface", n);
+        fams_.Add(cgroup::kNetTxBytes, l, static_cast<double>(i.tx_bytes), "interface", n);
+        fams_.Add(cgroup::kNetTxPackets, l, static_cast<double>(i.tx_packets), "interface", n);
+        fams_.Add(cgroup::kNetTxErrors, l, static_cast<double>(i.tx_errors), "interface", n);
+        fams_.Add(cgroup::kNetTxDropped, l, static_cast<double>(i.tx_dropped), "interface", n);
       }
     }
   }
 
   void EmitTaskStates(const Entry& e) {
-    const std::vector<Label>& b = e.base;
-    cgroup::SeriesTextCache* tc = e.text.get();
+    const cgroup::SeriesTextCache& l = e.labels;
     cgroup::TaskStates t =
         e.tasks_ok ? e.tasks : proc_.ReadTaskStates(stats_.pids, opts_.max_tasks_per_container);
-    fams_.Add(cgroup::kTasksState, b, tc, static_cast<double>(t.sleeping), "state", "sleeping");
-    fams_.Add(cgroup::kTasksState, b, tc, static_cast<double>(t.running), "state", "running");
-    fams_.Add(cgroup::kTasksState, b, tc, static_cast<double>(t.stopped), "state", "stopped");
-    fams_.Add(cgroup::kTasksState, b, tc, static_cast<double>(t.uninterruptible), "state",
+    fams_.Add(cgroup::kTasksState, l, static_cast<double>(t.sleeping), "state", "sleeping");
+    fams_.Add(cgroup::kTasksState, l, static_cast<double>(t.running), "state", "running");
+    fams_.Add(cgroup::kTasksState, l, static_cast<double>(t.stopped), "state", "stopped");
+    fams_.Add(cgroup::kTasksState, l, static_cast<double>(t.uninterruptible), "state",
               "uninterruptible");
-    fams_.Add(cgroup::kTasksState, b, tc, static_cast<double>(t.iowaiting), "state", "iowaiting");
+    fams_.Add(cgroup::kTasksState, l, static_cast<double>(t.iowaiting), "state", "iowaiting");
   }
 
   ContainerCollectorOptions opts_;
@@ -325,7 +316,7 @@ class ContainerCollector final : public Collector {
   TimestampMs now_ms_ = 0;
   cgroup::CgroupStats stats_;  // reused across containers and scrapes
   std::vector<cgroup::InterfaceStats> ifaces_;
-  cgroup::FamilySet fams_{opts_.encode_series};
+  cgroup::FamilySet fams_;
   bool use_cgroupstats_;
   std::unique_ptr<cgroup::CgroupStatsClient> stats_client_;
   std::vector<int> query_fds_;  // QueryTaskStates' buffers, reused

@@ -5,6 +5,8 @@
 //
 // Names, images and labels come from a docker::ContainerCache (kept current from the events
 // stream, never queried per scrape); without one, containers are reported by id only.
+// Samples come as encoded text (expfmt::MetricFamily::encoded_samples): each container's labels
+// are encoded once, when they are built, not for every sample of every scrape.
 #pragma once
 
 #include <functional>
@@ -53,10 +55,6 @@ struct ContainerCollectorOptions {
   // scrape). 0: half of the open-file limit (RLIMIT_NOFILE) less a reserve; the agent should
   // raise its soft limit to the hard one at start.
   size_t max_open_files = 0;
-  // Emit samples as encoded text (MetricFamily::encoded_samples) with each container's series
-  // text kept between scrapes, instead of label sets rebuilt every scrape: what the agent
-  // uses; the output written by expfmt is the same.
-  bool encode_series = false;
   // Seam for container_last_seen; null means the real clock.
   std::function<TimestampMs()> now;
 };

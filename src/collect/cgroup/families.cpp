@@ -77,20 +77,14 @@ std::string FamilyName(const FamSpec& s) {
 
 const FamSpec& SpecOf(Fam f) { return kSpecs[f]; }
 
-void SeriesTextCache::Clear() {
-  built_ = false;
+void SeriesTextCache::Build(const std::vector<Label>& labels) {
   text_.clear();
   starts_.clear();
-}
-
-void SeriesTextCache::Build(const std::vector<Label>& base) {
-  Clear();
-  for (const Label& l : base) {
+  for (const Label& l : labels) {
     if (!text_.empty()) text_.push_back(',');
     starts_.push_back(static_cast<uint32_t>(text_.size()));
     expfmt::AppendLabelPair(&text_, l.name, l.value);
   }
-  built_ = true;
 }
 
 void SeriesTextCache::AppendSeries(std::string* out, std::string_view sample_name,
@@ -125,7 +119,7 @@ void SeriesTextCache::AppendSeries(std::string* out, std::string_view sample_nam
   out->append("} ");
 }
 
-FamilySet::FamilySet(bool encode) : encode_(encode) {
+FamilySet::FamilySet() {
   for (int i = 0; i < kFamCount; ++i) {
     fams_[i].name = FamilyName(kSpecs[i]);
     fams_[i].type = kSpecs[i].type;
@@ -133,48 +127,24 @@ FamilySet::FamilySet(bool encode) : encode_(encode) {
   }
 }
 
-Labels FamilySet::BuildLabels(Fam f, const std::vector<Label>& base, std::string_view extra_name,
-                              std::string_view extra_value) const {
-  std::vector<Label> v;
-  v.reserve(base.size() + (extra_name.empty() ? 1 : 2));
-  v.emplace_back(Label{std::string(kMetricNameLabel), std::string(kSpecs[f].sample_name)});
-  bool extra_done = extra_name.empty();
-  for (const Label& l : base) {
-    if (!extra_done && extra_name < l.name) {
-      v.emplace_back(Label{std::string(extra_name), std::string(extra_value)});
-      extra_done = true;
-    }
-    v.emplace_back(l);
-  }
-  if (!extra_done) v.emplace_back(Label{std::string(extra_name), std::string(extra_value)});
-  return Labels::FromSorted(std::move(v));
-}
-
-void FamilySet::Add(Fam f, const std::vector<Label>& base, SeriesTextCache* cache, double value,
-                    std::string_view extra_name, std::string_view extra_value) {
-  if (!encode_ || cache == nullptr) {
-    fams_[f].samples.push_back(
-        expfmt::Sample{BuildLabels(f, base, extra_name, extra_value), value, {}});
-    return;
-  }
-  if (cache->empty()) cache->Build(base);
+void FamilySet::Add(Fam f, const SeriesTextCache& series, double value, std::string_view extra_name,
+                    std::string_view extra_value) {
   std::string& out = fams_[f].encoded_samples;
-  cache->AppendSeries(&out, kSpecs[f].sample_name, extra_name, extra_value);
+  series.AppendSeries(&out, kSpecs[f].sample_name, extra_name, extra_value);
   expfmt::AppendFloat(&out, value);
   out.push_back('\n');
 }
 
 void FamilySet::MoveTo(std::vector<expfmt::MetricFamily>* out) {
   for (auto& f : fams_) {
-    if (f.samples.empty() && f.encoded_samples.empty()) continue;
+    if (f.encoded_samples.empty()) continue;
     expfmt::MetricFamily fresh;
     fresh.name = f.name;
     fresh.type = f.type;
     fresh.help = f.help;
     // Sized for the next scrape now, while the allocator's free lists are nearly empty: a
-    // vector growing during the next scrape would ask for large blocks right after the caller
-    // freed this scrape's many small strings, and glibc then consolidates all of them first.
-    fresh.samples.reserve(f.samples.size() + f.samples.size() / 8 + 4);
+    // buffer growing during the next scrape would ask for large blocks right after the caller
+    // freed this scrape's blocks, and glibc then consolidates all of them first.
     fresh.encoded_samples.reserve(f.encoded_samples.size() + f.encoded_samples.size() / 8);
     out->push_back(std::exchange(f, std::move(fresh)));
   }

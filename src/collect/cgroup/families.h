@@ -58,44 +58,35 @@ struct FamSpec {
 
 const FamSpec& SpecOf(Fam f);
 
-// One container's label set (without __name__) encoded once as sample lines spell it
-// (`a="1",b="2"`), kept between scrapes by the owner of the label set, from which FamilySet
-// assembles each sample's series text. Clear() it when the labels change.
+// One container's label set (sorted, without __name__) encoded once as sample lines spell it
+// (`a="1",b="2"`), from which FamilySet assembles each of its samples' series text.
 class SeriesTextCache {
  public:
-  bool empty() const { return !built_; }
-  void Clear();
-  void Build(const std::vector<Label>& base);
+  void Build(const std::vector<Label>& labels);
   // Appends `sample_name{labels} ` with the extra label (if any) in its sorted place.
   void AppendSeries(std::string* out, std::string_view sample_name, std::string_view extra_name,
                     std::string_view extra_value) const;
 
  private:
-  bool built_ = false;
   std::string text_;              // the labels, comma-separated, sorted by name
   std::vector<uint32_t> starts_;  // where each label (name="value") starts in text_
 };
 
-// Accumulates the samples of one scrape, family by family: as expfmt::Samples, or, when
-// `encode`, as encoded sample lines (MetricFamily::encoded_samples) whose series text comes
-// from the caller's cache, so label sets are not rebuilt and re-escaped every scrape.
+// Accumulates the samples of one scrape, family by family, as encoded sample lines
+// (MetricFamily::encoded_samples): a container's labels are not rebuilt and re-escaped for
+// every sample and scrape.
 class FamilySet {
  public:
-  explicit FamilySet(bool encode = false);
+  FamilySet();
 
-  // One sample: `base` (sorted by name, no __name__) plus an optional extra label. `cache`
-  // (used only when encoding) belongs to `base`.
-  void Add(Fam f, const std::vector<Label>& base, SeriesTextCache* cache, double value,
-           std::string_view extra_name = {}, std::string_view extra_value = {});
+  // One sample of the container whose labels `series` holds, plus an optional extra label.
+  void Add(Fam f, const SeriesTextCache& series, double value, std::string_view extra_name = {},
+           std::string_view extra_value = {});
 
   // Moves the families that have samples to `out`, in the order of Fam, and starts afresh.
   void MoveTo(std::vector<expfmt::MetricFamily>* out);
 
  private:
-  Labels BuildLabels(Fam f, const std::vector<Label>& base, std::string_view extra_name,
-                     std::string_view extra_value) const;
-
-  bool encode_;
   std::array<expfmt::MetricFamily, kFamCount> fams_;
 };
 

@@ -21,6 +21,7 @@
 #include "collect/cgroup/container_collector.h"
 #include "collect/cgroup/reader.h"
 #include "core/time.h"
+#include "expfmt/writer.h"
 
 namespace vigie::collect {
 namespace {
@@ -164,6 +165,7 @@ class RealCgroupTest : public ::testing::Test {
     std::vector<expfmt::MetricFamily> out;
     Status st = c.Collect(&out);
     EXPECT_TRUE(st.ok()) << st.error().message();
+    for (auto& f : out) EXPECT_TRUE(expfmt::ExpandEncodedSamples(&f).ok()) << f.name;
     return out;
   }
 
