@@ -10,6 +10,7 @@
 #include "storage/value.h"
 #include "tsdb/block.h"
 #include "tsdb/chunkenc/xor.h"
+#include "unit/tsdb/chunk_iterator_check.h"
 
 namespace vigie::tsdb::chunkenc {
 namespace {
@@ -163,18 +164,8 @@ TEST(ScaledInt, AppendRangeMatchesNext) {
       ScaledIntIterator a, c;
       a.Reset(b);
       c.Reset(b);
-      std::vector<Sample> bulk, one;
-      a.AppendRange(mint, maxt, &bulk);
-      while (c.Next()) {
-        if (c.At().t > maxt) break;
-        if (c.At().t >= mint) one.push_back(c.At());
-      }
-      ASSERT_EQ(bulk.size(), one.size()) << round << " cut " << cut;
-      for (size_t i = 0; i < bulk.size(); ++i) {
-        EXPECT_EQ(bulk[i].t, one[i].t);
-        EXPECT_EQ(std::bit_cast<uint64_t>(bulk[i].v), std::bit_cast<uint64_t>(one[i].v));
-      }
-      EXPECT_EQ(a.Err().ok(), c.Err().ok()) << round << " cut " << cut;
+      ExpectAppendRangeMatchesNext(a, c, mint, maxt,
+                                   std::to_string(round) + " cut " + std::to_string(cut));
     }
   }
 }

@@ -7,6 +7,7 @@
 
 #include "storage/value.h"
 #include "tsdb/chunkenc/xor.h"
+#include "unit/tsdb/chunk_iterator_check.h"
 
 namespace vigie::tsdb::chunkenc {
 namespace {
@@ -202,18 +203,8 @@ TEST(XorChunk, AppendRangeMatchesNext) {
       std::span<const uint8_t> b(buf.data(), cut);
       const int64_t mint = in[rng() % in.size()].t - 1, maxt = mint + (int64_t{1} << 26);
       XorIterator a(b), c(b);
-      std::vector<storage::Sample> bulk, one;
-      a.AppendRange(mint, maxt, &bulk);
-      while (c.Next()) {
-        if (c.At().t > maxt) break;
-        if (c.At().t >= mint) one.push_back(c.At());
-      }
-      ASSERT_EQ(bulk.size(), one.size()) << round << " cut " << cut;
-      for (size_t i = 0; i < bulk.size(); ++i) {
-        EXPECT_EQ(bulk[i].t, one[i].t);
-        EXPECT_EQ(std::bit_cast<uint64_t>(bulk[i].v), std::bit_cast<uint64_t>(one[i].v));
-      }
-      EXPECT_EQ(a.Err().ok(), c.Err().ok()) << round << " cut " << cut;
+      ExpectAppendRangeMatchesNext(a, c, mint, maxt,
+                                   std::to_string(round) + " cut " + std::to_string(cut));
     }
   }
 }
