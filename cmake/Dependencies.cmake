@@ -12,7 +12,7 @@ find_package(SQLite3 REQUIRED)
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
 # Whole-body gzip of responses (faster than zlib at the same level); zlib still streams.
-pkg_check_modules(DEFLATE REQUIRED IMPORTED_TARGET libdeflate)
+pkg_check_modules(ISAL REQUIRED IMPORTED_TARGET libisal)
 # vips: compile flags only; src/gallery loads libvips.so.42 at run time (dlopen).
 pkg_check_modules(VIPS IMPORTED_TARGET vips)
 find_package(Snappy QUIET)

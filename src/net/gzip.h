@@ -1,4 +1,4 @@
-// gzip (RFC 1952) encoding and decoding: streaming on zlib, whole bodies on libdeflate.
+// gzip (RFC 1952) encoding and decoding: streaming on zlib, whole bodies on ISA-L.
 // Encoder/decoder objects are single-threaded; the free functions are thread-safe.
 #pragma once
 
@@ -29,8 +29,8 @@ class GzipEncoder {
 
   void Write(std::string_view data, bool flush, std::string* out);
   void Finish(std::string* out);
-  // Compresses a whole body into one gzip member appended to *out (libdeflate: faster than
-  // the streaming path). Independent of Write/Finish.
+  // Compresses a whole body into one gzip member appended to *out (ISA-L: several times
+  // faster than the streaming path). Independent of Write/Finish.
   void CompressWhole(std::string_view data, std::string* out);
   // Starts a new member, keeping the allocated state (cheaper than a new encoder).
   void Reset();

@@ -24,6 +24,28 @@ TEST(Gzip, RoundTrip) {
   EXPECT_EQ(*GzipDecompress(GzipCompress(""), 10), "");
 }
 
+// Whole-body compression at every level, on compressible text and on random bytes (which do
+// not compress and so test the output room), appended after existing bytes.
+TEST(Gzip, CompressWholeEveryLevelRoundTrips) {
+  std::string random(300000, '\0');
+  uint64_t x = 88172645463325252ULL;
+  for (char& c : random) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    c = static_cast<char>(x);
+  }
+  for (const std::string& data : {Payload(200000), random, std::string("x")}) {
+    for (int level : {1, 2, 5, 6, 9}) {
+      GzipEncoder enc(level);
+      std::string out = "prefix";
+      enc.CompressWhole(data, &out);
+      ASSERT_EQ(out.substr(0, 6), "prefix");
+      auto back = GzipDecompress(std::string_view(out).substr(6), 1 << 20);
+      ASSERT_TRUE(back.ok()) << "level " << level << ": " << back.error().message();
+      EXPECT_EQ(*back, data) << "level " << level;
+    }
+  }
+}
+
 TEST(Gzip, LimitStopsBombs) {
   std::string z = GzipCompress(std::string(10 << 20, 'a'));
   auto r = GzipDecompress(z, 1 << 20);
