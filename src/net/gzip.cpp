@@ -4,7 +4,7 @@
 #include <zlib.h>
 
 #include <algorithm>
-#include <vector>
+#include <memory>
 
 namespace vigie::net {
 namespace {
@@ -29,7 +29,10 @@ size_t IsalLevelBufSize(int isal_level) {
 struct GzipEncoder::State {
   z_stream z{};
   int level = 6;
-  std::vector<uint8_t> isal_level_buf;  // ISA-L's hash tables, allocated on first CompressWhole
+  // ISA-L's hash tables and token buffer, allocated on first CompressWhole and left
+  // uninitialised: only the part a body needs becomes resident.
+  std::unique_ptr<uint8_t[]> isal_level_buf;
+  size_t isal_level_buf_size = 0;
 };
 
 GzipEncoder::GzipEncoder(int level) : state_(std::make_unique<State>()) {
@@ -41,7 +44,10 @@ GzipEncoder::~GzipEncoder() { deflateEnd(&state_->z); }
 
 void GzipEncoder::CompressWhole(std::string_view data, std::string* out) {
   int level = IsalLevel(state_->level);
-  if (state_->isal_level_buf.empty()) state_->isal_level_buf.resize(IsalLevelBufSize(level));
+  if (state_->isal_level_buf == nullptr) {
+    state_->isal_level_buf_size = IsalLevelBufSize(level);
+    state_->isal_level_buf = std::make_unique_for_overwrite<uint8_t[]>(state_->isal_level_buf_size);
+  }
   size_t old = out->size();
   // Room for stored blocks (5 bytes per 64 KiB) and the header and trailer, with slack for
   // ISA-L's wide writes; should it still not fit, the streaming path below does the body.
@@ -50,8 +56,8 @@ void GzipEncoder::CompressWhole(std::string_view data, std::string* out) {
   isal_zstream z;
   isal_deflate_stateless_init(&z);
   z.level = static_cast<uint32_t>(level);
-  z.level_buf = state_->isal_level_buf.data();
-  z.level_buf_size = static_cast<uint32_t>(state_->isal_level_buf.size());
+  z.level_buf = state_->isal_level_buf.get();
+  z.level_buf_size = static_cast<uint32_t>(state_->isal_level_buf_size);
   z.gzip_flag = IGZIP_GZIP;
   z.end_of_stream = 1;
   z.flush = NO_FLUSH;
