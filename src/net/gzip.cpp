@@ -18,9 +18,12 @@ int IsalLevel(int zlib_level) { return zlib_level <= 1 ? 1 : zlib_level <= 5 ? 2
 
 size_t IsalLevelBufSize(int isal_level) {
   switch (isal_level) {
-    case 1: return ISAL_DEF_LVL1_DEFAULT;
-    case 2: return ISAL_DEF_LVL2_DEFAULT;
-    default: return ISAL_DEF_LVL3_DEFAULT;
+    case 1:
+      return ISAL_DEF_LVL1_DEFAULT;
+    case 2:
+      return ISAL_DEF_LVL2_DEFAULT;
+    default:
+      return ISAL_DEF_LVL3_DEFAULT;
   }
 }
 
