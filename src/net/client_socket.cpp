@@ -30,10 +30,14 @@ Status WaitFd(int fd, short events, Deadline d) {
       if (left <= 0) return Timeout("timed out");
       wait_ms = (left + 999'999) / 1'000'000;
     }
-    if (d.cancel) wait_ms = wait_ms < 0 ? kCancelPollMs : std::min(wait_ms, kCancelPollMs);
-    pollfd pfd{fd, events, 0};
-    int rc = ::poll(&pfd, 1, static_cast<int>(std::min<int64_t>(wait_ms, 1 << 30)));
-    if (rc > 0) return OkStatus();
+    // Without a descriptor to wake on, the flag is looked at every kCancelPollMs.
+    if (d.cancel && d.cancel_fd < 0) {
+      wait_ms = wait_ms < 0 ? kCancelPollMs : std::min(wait_ms, kCancelPollMs);
+    }
+    pollfd pfd[2] = {{fd, events, 0}, {d.cancel_fd, POLLIN, 0}};
+    nfds_t n = d.cancel && d.cancel_fd >= 0 ? 2 : 1;
+    int rc = ::poll(pfd, n, static_cast<int>(std::min<int64_t>(wait_ms, 1 << 30)));
+    if (rc > 0 && pfd[0].revents != 0) return OkStatus();
     if (rc < 0 && errno != EINTR) return IoError(std::string("poll: ") + std::strerror(errno));
   }
 }

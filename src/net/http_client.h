@@ -59,6 +59,10 @@ struct ClientRequest {
   // Polled while waiting (every 100 ms at most): set it from another thread to abandon the
   // request with kCanceled (used to stop endless streams).
   const std::atomic<bool>* cancel = nullptr;
+  // Optional with `cancel`: a descriptor that becomes readable once `cancel` is set (an
+  // eventfd the canceller writes). Waits then sleep until data or cancellation instead of
+  // waking every 100 ms to look at the flag, so an idle endless stream costs nothing.
+  int cancel_fd = -1;
 };
 
 struct ClientResponse {

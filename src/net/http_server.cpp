@@ -238,18 +238,33 @@ class HttpServer::Impl {
     return OkStatus();
   }
 
+  // Wakes at the earliest connection deadline, at the latest one shortest timeout from now (a
+  // deadline set meanwhile is at least that far away), and not at all while no connection is
+  // open until one registers.
   void SweepLoop() {
-    using std::chrono::milliseconds;
     const auto& o = core_.options;
-    milliseconds shortest = std::min({o.read_timeout, o.write_timeout, o.idle_timeout});
-    milliseconds tick = std::clamp(shortest / 4, milliseconds(5), milliseconds(500));
-    std::unique_lock<std::mutex> lock(sweep_mu_);
-    while (!stop_sweeper_) {
-      sweep_cv_.wait_for(lock, tick);
-      if (stop_sweeper_) break;
+    const int64_t shortest_ns =
+        std::chrono::nanoseconds(std::min({o.read_timeout, o.write_timeout, o.idle_timeout}))
+            .count();
+    std::unique_lock<std::mutex> lock(core_.sweep_mu);
+    while (!core_.stop_sweeper) {
+      uint64_t seen = core_.registrations;
       lock.unlock();
-      core_.SweepDeadlines(MonotonicNs());
+      int64_t now = MonotonicNs();
+      bool any = false;
+      int64_t earliest = core_.SweepDeadlines(now, &any);
       lock.lock();
+      if (!any) {
+        core_.sweeper_idle = true;
+        core_.sweep_cv.wait(lock,
+                            [&] { return core_.stop_sweeper || core_.registrations != seen; });
+        core_.sweeper_idle = false;
+        continue;
+      }
+      int64_t wake = now + std::max<int64_t>(shortest_ns, 1'000'000);
+      if (earliest != 0) wake = std::min(wake, earliest + 1'000'000);  // just past it
+      core_.sweep_cv.wait_for(lock, std::chrono::nanoseconds(wake - now),
+                              [&] { return core_.stop_sweeper; });
     }
   }
 
@@ -294,10 +309,10 @@ class HttpServer::Impl {
                                 [&] { return core_.connections.empty(); });
     }
     {
-      std::lock_guard<std::mutex> lock(sweep_mu_);
-      stop_sweeper_ = true;
+      std::lock_guard<std::mutex> lock(core_.sweep_mu);
+      core_.stop_sweeper = true;
     }
-    sweep_cv_.notify_all();
+    core_.sweep_cv.notify_all();
     if (sweeper_.joinable()) sweeper_.join();
     work_.reset();
     ioc_.stop();
@@ -326,9 +341,6 @@ class HttpServer::Impl {
   std::vector<std::string> unix_paths_;
   std::vector<std::thread> threads_;
   std::thread sweeper_;
-  std::mutex sweep_mu_;
-  std::condition_variable sweep_cv_;
-  bool stop_sweeper_ = false;  // GUARDED_BY(sweep_mu_)
   int first_tcp_port_ = 0;
   bool started_ = false;
   bool shut_down_ = false;

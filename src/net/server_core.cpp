@@ -8,8 +8,17 @@
 namespace vigie::net::internal {
 
 void ServerCore::Register(TrackedConnection* c) {
-  std::lock_guard<std::mutex> lock(mu);
-  connections.insert(c);
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    connections.insert(c);
+  }
+  bool wake = false;
+  {
+    std::lock_guard<std::mutex> lock(sweep_mu);
+    ++registrations;
+    wake = sweeper_idle;
+  }
+  if (wake) sweep_cv.notify_one();
 }
 
 void ServerCore::Unregister(TrackedConnection* c) {
@@ -17,15 +26,21 @@ void ServerCore::Unregister(TrackedConnection* c) {
   if (connections.erase(c) > 0 && connections.empty()) all_closed.notify_all();
 }
 
-void ServerCore::SweepDeadlines(int64_t now_ns) {
+int64_t ServerCore::SweepDeadlines(int64_t now_ns, bool* any_connection) {
   std::lock_guard<std::mutex> lock(mu);
+  int64_t earliest = 0;
   for (TrackedConnection* c : connections) {
     int64_t d = c->deadline_ns.load(std::memory_order_relaxed);
-    if (d != 0 && now_ns > d) {
+    if (d == 0) continue;
+    if (now_ns > d) {
       c->deadline_ns.store(0, std::memory_order_relaxed);
       ::shutdown(c->fd(), SHUT_RDWR);  // wakes the pending read/write with an error
+    } else if (earliest == 0 || d < earliest) {
+      earliest = d;
     }
   }
+  *any_connection = !connections.empty();
+  return earliest;
 }
 
 void ServerCore::ShutdownSockets(bool all) {

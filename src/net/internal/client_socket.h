@@ -18,6 +18,7 @@ namespace vigie::net::internal {
 struct Deadline {
   int64_t ns = 0;
   const std::atomic<bool>* cancel = nullptr;
+  int cancel_fd = -1;  // readable once `cancel` is set (ClientRequest::cancel_fd)
 };
 
 class ClientSocket {

@@ -47,10 +47,19 @@ struct ServerCore {
   std::condition_variable all_closed;
   std::unordered_set<TrackedConnection*> connections;  // GUARDED_BY(mu)
 
+  // The deadline sweeper sleeps until the earliest deadline, or while there is no connection
+  // until one registers (an idle server wakes for nothing).
+  std::mutex sweep_mu;
+  std::condition_variable sweep_cv;
+  uint64_t registrations = 0;  // GUARDED_BY(sweep_mu)
+  bool sweeper_idle = false;   // GUARDED_BY(sweep_mu): waiting for a first connection
+  bool stop_sweeper = false;   // GUARDED_BY(sweep_mu)
+
   void Register(TrackedConnection* c);
   void Unregister(TrackedConnection* c);
-  // Shuts down (both directions) registered sockets past their deadline.
-  void SweepDeadlines(int64_t now_ns);
+  // Shuts down (both directions) registered sockets past their deadline. Returns the earliest
+  // deadline still ahead (0: none) and whether any connection is registered.
+  int64_t SweepDeadlines(int64_t now_ns, bool* any_connection);
   // Shuts down idle sockets (draining) or all of them (`all`).
   void ShutdownSockets(bool all);
   size_t ConnectionCount();

@@ -1,5 +1,7 @@
 // The client against well-behaved and broken peers.
 #include <gtest/gtest.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <thread>
 
@@ -177,6 +179,39 @@ TEST(HttpClient, CancelStopsASilentStream) {
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.error().code(), ErrorCode::kCanceled);
   EXPECT_EQ(got, "hello\n");
+}
+
+// With a descriptor to wake on, a wait with no deadline sleeps until data or cancellation (no
+// periodic look at the flag): cancelling from another thread must still end it. Were the wake
+// ignored, the wait would last until the server gives up after 30 s and end otherwise.
+TEST(HttpClient, CancelDescriptorWakesASilentStream) {
+  RawServer srv([](int fd) {
+    RawServer::ReadHead(fd);
+    Reply(fd, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nhello\n\r\n");
+    test::RawReadAll(fd, milliseconds(30000));
+  });
+  int wake = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  ASSERT_GE(wake, 0);
+  HttpClient c;
+  std::atomic<bool> cancel{false};
+  ClientRequest req;
+  req.url = srv.url("/events");
+  req.cancel = &cancel;
+  req.cancel_fd = wake;
+  std::thread canceller;
+  Status st = c.Stream(req, {nullptr, [&](std::string_view) {
+                               canceller = std::thread([&] {
+                                 std::this_thread::sleep_for(milliseconds(50));
+                                 cancel = true;
+                                 uint64_t one = 1;
+                                 (void)!::write(wake, &one, sizeof one);
+                               });
+                               return true;
+                             }});
+  canceller.join();
+  ::close(wake);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code(), ErrorCode::kCanceled);
 }
 
 TEST(HttpClient, StreamOnHeadCanRefuse) {
