@@ -1,6 +1,7 @@
 #!/bin/sh
 # Benchmark: one full scrape of the agent's container collector with 100 sleeping containers
-# (in-process: collect, + encoding, + gzip), then of the whole agent over HTTP.
+# (in-process: collect, + encoding, + gzip), then of the agent over HTTP (whole, and the
+# container collector alone), then of the whole agent at a one-second scrape interval.
 #   bench/agent_containers/run.sh [BUILD_DIR] [CONTAINERS]
 # Starts dockerd if none runs (tests/swarm/setup.sh), runs CONTAINERS (default 100) containers
 # of the FROM-scratch sleeper image with --network none, measures, and removes all it created
@@ -36,32 +37,62 @@ echo "machine: $(nproc) CPUs, kernel $(uname -r), docker $(docker version --form
 # The machine may be shared: the load average beside the figures says how much.
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$bench" --scrapes 500
-# The whole agent (every default collector) over HTTP with gzip, as Prometheus scrapes it:
-# CPU per scrape of the process (utime+stime, and on-CPU time of its threads) and curl's wall.
+# The agent over HTTP with gzip, as Prometheus scrapes it: CPU per scrape of the process
+# (utime+stime, and on-CPU time of its threads) and curl's wall, for the whole agent (every
+# default collector) and for the container collector alone. Then the whole agent scraped once a
+# second for 30 s, as a short scrape interval: CPU per scrape with cold caches, in-between work
+# (Docker events) included, and the share of one core.
 vigie=$build/vigie
-if [ -x "$vigie" ]; then
-  port=${AGENT_PORT:-19391}
-  "$vigie" agent --web.listen-address=127.0.0.1:$port >"$state/agent.log" 2>&1 &
+port=${AGENT_PORT:-19391}
+# The summed run time of a process's threads, in ns (awk's %d would clip it at 2^31).
+thread_ns() { cat /proc/"$1"/task/*/schedstat | awk '{s += $1} END {printf "%.0f", s}'; }
+ticks() { awk '{print $14 + $15}' /proc/"$1"/stat; }
+start_agent() {
+  "$vigie" agent --web.listen-address=127.0.0.1:$port "$@" >"$state/agent.log" 2>&1 &
   agent=$!
   for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/metrics" && break; sleep 0.1; done
+}
+measure_agent() {
+  label=$1
+  shift
+  start_agent "$@"
   n=300
   for _ in $(seq "$n"); do
     printf 'url = "http://127.0.0.1:%s/metrics"\noutput = "/dev/null"\n' "$port"
   done >"$state/curl.cfg"
   curl -s --compressed -K "$state/curl.cfg" >/dev/null  # warm up: files opened, caches sized
-  t0=$(awk '{print $14 + $15}' /proc/$agent/stat)
-  s0=$(cat /proc/$agent/task/*/schedstat | awk '{s += $1} END {printf "%d", s}')
+  t0=$(ticks $agent) s0=$(thread_ns $agent)
   curl -s --compressed -w '%{time_total}\n' -K "$state/curl.cfg" >"$state/lat"
-  t1=$(awk '{print $14 + $15}' /proc/$agent/stat)
-  s1=$(cat /proc/$agent/task/*/schedstat | awk '{s += $1} END {printf "%d", s}')
+  t1=$(ticks $agent) s1=$(thread_ns $agent)
   body=$(curl -s "http://127.0.0.1:$port/metrics" | wc -c)
   gz=$(curl -s -H 'Accept-Encoding: gzip' "http://127.0.0.1:$port/metrics" | wc -c)
   kill "$agent"
+  wait "$agent" 2>/dev/null
   sort -g "$state/lat" | awk -v n=$n -v t0="$t0" -v t1="$t1" -v s0="$s0" -v s1="$s1" \
-      -v hz="$(getconf CLK_TCK)" -v body="$body" -v gz="$gz" '{a[NR]=$1} END {
-    printf "vigie agent over HTTP, all default collectors, gzip (%d bytes, %d gzipped), %d scrapes:\n", body, gz, n
+      -v hz="$(getconf CLK_TCK)" -v body="$body" -v gz="$gz" -v label="$label" '{a[NR]=$1} END {
+    printf "vigie agent over HTTP, %s, gzip (%d bytes, %d gzipped), %d scrapes:\n", label, body, gz, n
     printf "  CPU per scrape %.3f ms (schedstat %.3f ms), wall p50 %.3f ms p99 %.3f ms\n",
       (t1 - t0) / hz / n * 1000, (s1 - s0) / 1e6 / n, a[int(n * 0.5)] * 1000, a[int(n * 0.99)] * 1000
+  }'
+}
+if [ -x "$vigie" ]; then
+  measure_agent "all default collectors"
+  measure_agent "container collector only" --collector.disable-defaults --collector.container
+  start_agent
+  curl -s --compressed -o /dev/null "http://127.0.0.1:$port/metrics"
+  t0=$(ticks $agent) s0=$(thread_ns $agent) w0=$(date +%s.%N)
+  for _ in $(seq 30); do
+    curl -s --compressed -o /dev/null "http://127.0.0.1:$port/metrics"
+    sleep 1
+  done
+  t1=$(ticks $agent) s1=$(thread_ns $agent) w1=$(date +%s.%N)
+  kill "$agent"
+  wait "$agent" 2>/dev/null
+  awk -v t0="$t0" -v t1="$t1" -v s0="$s0" -v s1="$s1" -v w0="$w0" -v w1="$w1" \
+      -v hz="$(getconf CLK_TCK)" 'BEGIN {
+    printf "vigie agent, all default collectors, scraped once a second for 30 s:\n"
+    printf "  CPU per scrape %.3f ms (schedstat %.3f ms), %.3f%% of one core\n",
+      (t1 - t0) / hz / 30 * 1000, (s1 - s0) / 1e6 / 30, (s1 - s0) / 1e9 / (w1 - w0) * 100
   }'
 fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
