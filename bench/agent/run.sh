@@ -44,9 +44,7 @@ for _ in $(seq 20); do
   curl -s --compressed -o /dev/null "http://127.0.0.1:$AGENT_PORT/metrics"
 done
 
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # utime + stime, in clock ticks
-# On-CPU nanoseconds of the live threads (schedstat): finer than ticks, misses exited threads.
-oncpu() { cat /proc/$1/task/*/schedstat | awk '{s += $1} END {printf "%d", s}'; }
+. "$(dirname "$0")/../lib/process_cpu.sh"  # ticks, thread_ns
 HZ=$(getconf CLK_TCK)
 # The scrapes go in ROUNDS alternating blocks (node-exporter's block, then the agent's), each
 # block one curl over one keep-alive connection (as Prometheus scrapes) writing each scrape's
@@ -66,9 +64,9 @@ done
 ne0=0; ne1=0; nes0=0; nes1=0; ag0=0; ag1=0; ags0=0; ags1=0
 block() {  # pid port latency-file; adds the block's ticks and on-CPU ns to T and S
   local t0 s0
-  t0=$(ticks "$1"); s0=$(oncpu "$1")
+  t0=$(ticks "$1"); s0=$(thread_ns "$1")
   curl -s --compressed -w '%{time_total}\n' -K "$TMP/curl.$2" >>"$3"
-  T=$(( $(ticks "$1") - t0 )); S=$(( $(oncpu "$1") - s0 ))
+  T=$(( $(ticks "$1") - t0 )); S=$(( $(thread_ns "$1") - s0 ))
 }
 for _ in $(seq "$ROUNDS"); do
   block $NE_PID $NE_PORT "$TMP/ne.lat"; ne1=$((ne1 + T)); nes1=$((nes1 + S))

@@ -44,9 +44,7 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 # (Docker events) included, and the share of one core.
 vigie=$build/vigie
 port=${AGENT_PORT:-19391}
-# The summed run time of a process's threads, in ns (awk's %d would clip it at 2^31).
-thread_ns() { cat /proc/"$1"/task/*/schedstat | awk '{s += $1} END {printf "%.0f", s}'; }
-ticks() { awk '{print $14 + $15}' /proc/"$1"/stat; }
+. "$root/bench/lib/process_cpu.sh"  # ticks, thread_ns
 start_agent() {
   "$vigie" agent --web.listen-address=127.0.0.1:$port "$@" >"$state/agent.log" 2>&1 &
   agent=$!
