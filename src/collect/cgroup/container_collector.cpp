@@ -46,7 +46,7 @@ struct Fd {
 };
 
 struct Entry {
-  cgroup::SeriesTextCache labels;                     // container_label_*, id, image, name
+  cgroup::EncodedLabels labels;                       // container_label_*, id, image, name
   std::shared_ptr<const docker::ContainerInfo> meta;  // the one the labels were built from
   bool labelled = false;
   TimestampMs first_seen_ms = 0;
@@ -230,7 +230,7 @@ class ContainerCollector final : public Collector {
   }
 
   void Emit(const cgroup::DiscoveredCgroup& cg, const docker::ContainerInfo* meta, const Entry& e) {
-    const cgroup::SeriesTextCache& l = e.labels;
+    const cgroup::EncodedLabels& l = e.labels;
     fams_.Add(cgroup::kLastSeen, l, std::floor(static_cast<double>(now_ms_) / 1000));
     if (!std::isnan(e.start_time)) fams_.Add(cgroup::kStartTime, l, e.start_time);
 
@@ -292,7 +292,7 @@ class ContainerCollector final : public Collector {
   }
 
   void EmitTaskStates(const Entry& e) {
-    const cgroup::SeriesTextCache& l = e.labels;
+    const cgroup::EncodedLabels& l = e.labels;
     cgroup::TaskStates t =
         e.tasks_ok ? e.tasks : proc_.ReadTaskStates(stats_.pids, opts_.max_tasks_per_container);
     fams_.Add(cgroup::kTasksState, l, static_cast<double>(t.sleeping), "state", "sleeping");

@@ -77,7 +77,7 @@ std::string FamilyName(const FamSpec& s) {
 
 const FamSpec& SpecOf(Fam f) { return kSpecs[f]; }
 
-void SeriesTextCache::Build(const std::vector<Label>& labels) {
+void EncodedLabels::Build(const std::vector<Label>& labels) {
   text_.clear();
   starts_.clear();
   for (const Label& l : labels) {
@@ -87,9 +87,8 @@ void SeriesTextCache::Build(const std::vector<Label>& labels) {
   }
 }
 
-void SeriesTextCache::AppendSeries(std::string* out, std::string_view sample_name,
-                                   std::string_view extra_name,
-                                   std::string_view extra_value) const {
+void EncodedLabels::AppendSeries(std::string* out, std::string_view sample_name,
+                                 std::string_view extra_name, std::string_view extra_value) const {
   out->append(sample_name);
   if (extra_name.empty()) {
     if (!text_.empty()) {
@@ -127,10 +126,10 @@ FamilySet::FamilySet() {
   }
 }
 
-void FamilySet::Add(Fam f, const SeriesTextCache& series, double value, std::string_view extra_name,
+void FamilySet::Add(Fam f, const EncodedLabels& labels, double value, std::string_view extra_name,
                     std::string_view extra_value) {
   std::string& out = fams_[f].encoded_samples;
-  series.AppendSeries(&out, kSpecs[f].sample_name, extra_name, extra_value);
+  labels.AppendSeries(&out, kSpecs[f].sample_name, extra_name, extra_value);
   expfmt::AppendFloat(&out, value);
   out.push_back('\n');
 }

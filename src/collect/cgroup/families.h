@@ -60,7 +60,7 @@ const FamSpec& SpecOf(Fam f);
 
 // One container's label set (sorted, without __name__) encoded once as sample lines spell it
 // (`a="1",b="2"`), from which FamilySet assembles each of its samples' series text.
-class SeriesTextCache {
+class EncodedLabels {
  public:
   void Build(const std::vector<Label>& labels);
   // Appends `sample_name{labels} ` with the extra label (if any) in its sorted place.
@@ -79,8 +79,8 @@ class FamilySet {
  public:
   FamilySet();
 
-  // One sample of the container whose labels `series` holds, plus an optional extra label.
-  void Add(Fam f, const SeriesTextCache& series, double value, std::string_view extra_name = {},
+  // One sample of the container whose labels are `labels`, plus an optional extra label.
+  void Add(Fam f, const EncodedLabels& labels, double value, std::string_view extra_name = {},
            std::string_view extra_value = {});
 
   // Moves the families that have samples to `out`, in the order of Fam, and starts afresh.

@@ -310,19 +310,19 @@ TEST(ContainerCollector, EncodedSamplesAreWrittenAsTheWriterWould) {
 }
 
 // The extra label in every place among the base labels, and no base labels at all.
-TEST(SeriesTextCache, SpellsSeriesAsTheWriterDoes) {
+TEST(EncodedLabels, SpellsSeriesAsTheWriterDoes) {
   const std::vector<std::vector<Label>> bases = {
       {}, {{"b", "x\"y"}}, {{"b", "1"}, {"d", "2\n"}, {"f", "3\\"}}};
   for (const auto& base : bases) {
-    cgroup::SeriesTextCache cache;
-    cache.Build(base);
+    cgroup::EncodedLabels labels;
+    labels.Build(base);
     for (std::string_view extra : {"", "a", "c", "e", "g"}) {
       std::vector<Label> all = base;
       if (!extra.empty()) all.push_back({std::string(extra), "v"});
       all.push_back({"__name__", "m_total"});
       std::string want, got;
       expfmt::AppendSeries(&want, "m_total", Labels::FromUnsorted(all));
-      cache.AppendSeries(&got, "m_total", extra, extra.empty() ? "" : "v");
+      labels.AppendSeries(&got, "m_total", extra, extra.empty() ? "" : "v");
       EXPECT_EQ(got, want) << "extra " << extra << " on " << base.size() << " labels";
     }
   }
