@@ -1,8 +1,4 @@
 // Transport over net::HttpClient's unix-socket mode.
-#include <sys/eventfd.h>
-#include <unistd.h>
-
-#include <atomic>
 #include <string>
 
 #include "docker/parse.h"
@@ -29,11 +25,10 @@ class NetTransport final : public Transport {
 
   Status Stream(std::string_view target,
                 const std::function<bool(std::string_view)>& on_data) override {
-    if (canceled_) return Error(ErrorCode::kCanceled, "canceled");
+    if (cancel_.is_set()) return Error(ErrorCode::kCanceled, "canceled");
     net::ClientRequest req;
     req.url = Url(target);
-    req.cancel = &canceled_;
-    req.cancel_fd = wake_fd_;
+    req.cancel = &cancel_;
     int status = 0;
     std::string error_body;
     net::StreamHandler handler;
@@ -47,7 +42,7 @@ class NetTransport final : public Transport {
       return true;
     };
     Status st = client_.Stream(req, handler);
-    if (canceled_) return Error(ErrorCode::kCanceled, "canceled");
+    if (cancel_.is_set()) return Error(ErrorCode::kCanceled, "canceled");
     if (!st.ok()) return Describe(st.error());
     if (status < 200 || status >= 300) {
       return Unavailable("Docker engine: GET " + std::string(target) + ": HTTP " +
@@ -56,15 +51,7 @@ class NetTransport final : public Transport {
     return OkStatus();
   }
 
-  ~NetTransport() override {
-    if (wake_fd_ >= 0) ::close(wake_fd_);
-  }
-
-  void Cancel() override {
-    canceled_ = true;
-    uint64_t one = 1;
-    if (wake_fd_ >= 0) (void)!::write(wake_fd_, &one, sizeof one);
-  }
+  void Cancel() override { cancel_.Set(); }
 
  private:
   static net::ClientOptions Options(const std::string& path, DurationMs timeout_ms) {
@@ -89,10 +76,7 @@ class NetTransport final : public Transport {
 
   std::string path_;
   net::HttpClient client_;
-  std::atomic<bool> canceled_{false};
-  // Written by Cancel(): wakes a stream's wait at once (-1 if no eventfd could be made: the
-  // HTTP client then looks at canceled_ every 100 ms).
-  int wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  net::CancelSignal cancel_;
 };
 
 }  // namespace

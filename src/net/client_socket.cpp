@@ -23,19 +23,20 @@ constexpr int64_t kCancelPollMs = 100;
 // Waits until `fd` is ready for `events`, the deadline passes (kTimeout) or cancel is set.
 Status WaitFd(int fd, short events, Deadline d) {
   while (true) {
-    if (d.cancel && d.cancel->load()) return Error(ErrorCode::kCanceled, "canceled");
+    if (d.cancel && d.cancel->is_set()) return Error(ErrorCode::kCanceled, "canceled");
     int64_t wait_ms = -1;
     if (d.ns != 0) {
       int64_t left = d.ns - MonotonicNs();
       if (left <= 0) return Timeout("timed out");
       wait_ms = (left + 999'999) / 1'000'000;
     }
-    // Without a descriptor to wake on, the flag is looked at every kCancelPollMs.
-    if (d.cancel && d.cancel_fd < 0) {
+    int cancel_fd = d.cancel ? d.cancel->fd() : -1;
+    // A signal without a descriptor to wake on is looked at every kCancelPollMs.
+    if (d.cancel && cancel_fd < 0) {
       wait_ms = wait_ms < 0 ? kCancelPollMs : std::min(wait_ms, kCancelPollMs);
     }
-    pollfd pfd[2] = {{fd, events, 0}, {d.cancel_fd, POLLIN, 0}};
-    nfds_t n = d.cancel && d.cancel_fd >= 0 ? 2 : 1;
+    pollfd pfd[2] = {{fd, events, 0}, {cancel_fd, POLLIN, 0}};
+    nfds_t n = cancel_fd >= 0 ? 2 : 1;
     int rc = ::poll(pfd, n, static_cast<int>(std::min<int64_t>(wait_ms, 1 << 30)));
     if (rc > 0 && pfd[0].revents != 0) return OkStatus();
     if (rc < 0 && errno != EINTR) return IoError(std::string("poll: ") + std::strerror(errno));

@@ -141,8 +141,7 @@ class HttpClient::Impl {
     std::chrono::milliseconds total = req.timeout;
     if (total.count() < 0) total = stream ? std::chrono::milliseconds(0) : opts_.timeout;
     const int64_t start = MonotonicNs();
-    Deadline deadline{total.count() > 0 ? start + total.count() * 1'000'000 : 0, req.cancel,
-                      req.cancel_fd};
+    Deadline deadline{total.count() > 0 ? start + total.count() * 1'000'000 : 0, req.cancel};
 
     std::string head = SerializeHead(req, url);
     for (int attempt = 0; attempt < 2; ++attempt) {
@@ -151,7 +150,7 @@ class HttpClient::Impl {
       if (!sock) {
         int64_t connect_ns = start + opts_.connect_timeout.count() * 1'000'000;
         bool connect_limited = deadline.ns == 0 || connect_ns < deadline.ns;
-        Deadline cd{connect_limited ? connect_ns : deadline.ns, req.cancel, req.cancel_fd};
+        Deadline cd{connect_limited ? connect_ns : deadline.ns, req.cancel};
         auto s = unix_path.empty() ? ClientSocket::ConnectTcp(url.host, url.port, cd)
                                    : ClientSocket::ConnectUnix(unix_path, cd);
         if (!s.ok()) {

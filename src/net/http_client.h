@@ -19,7 +19,6 @@
 // (many connections per thread) yet.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -29,6 +28,7 @@
 #include <string_view>
 
 #include "core/result.h"
+#include "net/cancel_signal.h"
 #include "net/headers.h"
 
 namespace vigie::net {
@@ -56,13 +56,9 @@ struct ClientRequest {
   // -1 ms: ClientOptions::timeout (for Stream(): none); 0: none; else the total time allowed.
   std::chrono::milliseconds timeout{-1};
   size_t max_response_bytes = 0;  // 0: ClientOptions::max_response_bytes
-  // Polled while waiting (every 100 ms at most): set it from another thread to abandon the
-  // request with kCanceled (used to stop endless streams).
-  const std::atomic<bool>* cancel = nullptr;
-  // Optional with `cancel`: a descriptor that becomes readable once `cancel` is set (an
-  // eventfd the canceller writes). Waits then sleep until data or cancellation instead of
-  // waking every 100 ms to look at the flag, so an idle endless stream costs nothing.
-  int cancel_fd = -1;
+  // Set it from another thread to abandon the request with kCanceled (a scrape at shutdown,
+  // an endless stream).
+  const CancelSignal* cancel = nullptr;
 };
 
 struct ClientResponse {

@@ -42,7 +42,7 @@ void ScrapeLoop::RequestStop(bool end_of_run_staleness) {
   if (stopped_) return;
   stopped_ = true;
   stale_on_stop_ = end_of_run_staleness;
-  cancel_ = true;
+  cancel_.Set();
   if (thread_.joinable()) {
     thread_.request_stop();
     wait_cv_.notify_all();

@@ -123,7 +123,7 @@ class ScrapeLoop {
   Labels exposed_;         // scratch
 
   std::jthread thread_;
-  std::atomic<bool> cancel_{false};
+  net::CancelSignal cancel_;
   std::atomic<bool> stale_on_stop_{false};
   std::mutex wait_mu_;
   std::condition_variable_any wait_cv_;

@@ -161,7 +161,7 @@ HttpScraper::HttpScraper(const ScrapeConfig& cfg)
 
 HttpScraper::~HttpScraper() = default;
 
-Status HttpScraper::Scrape(const Target& target, const std::atomic<bool>* cancel,
+Status HttpScraper::Scrape(const Target& target, const net::CancelSignal* cancel,
                            ScrapeResponse* out) {
   net::ClientRequest req;
   req.url = target.url();

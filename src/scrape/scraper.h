@@ -4,12 +4,12 @@
 // and the body size limit (after decompression).
 #pragma once
 
-#include <atomic>
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include "core/result.h"
+#include "net/cancel_signal.h"
 #include "scrape/config.h"
 #include "scrape/target.h"
 
@@ -64,7 +64,7 @@ class Scraper {
   // Errors say what failed: "server returned HTTP status 500 Internal Server Error",
   // "body size limit exceeded (limit 1048576 bytes)" (kResourceExhausted), a timeout
   // (kTimeout), a refused connection (kUnavailable). `cancel` (nullable) abandons the request.
-  virtual Status Scrape(const Target& target, const std::atomic<bool>* cancel,
+  virtual Status Scrape(const Target& target, const net::CancelSignal* cancel,
                         ScrapeResponse* out) = 0;
 };
 
@@ -73,7 +73,7 @@ class HttpScraper final : public Scraper {
  public:
   explicit HttpScraper(const ScrapeConfig& cfg);
   ~HttpScraper() override;
-  Status Scrape(const Target& target, const std::atomic<bool>* cancel,
+  Status Scrape(const Target& target, const net::CancelSignal* cancel,
                 ScrapeResponse* out) override;
 
  private:

@@ -3,7 +3,6 @@
 // adds it. One thread at a time.
 #pragma once
 
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -11,14 +10,14 @@
 #include <string_view>
 
 #include "core/result.h"
+#include "net/cancel_signal.h"
 
 namespace vigie::net::internal {
 
 // Absolute monotonic deadline in ns (0 = none) and an optional cancel flag.
 struct Deadline {
   int64_t ns = 0;
-  const std::atomic<bool>* cancel = nullptr;
-  int cancel_fd = -1;  // readable once `cancel` is set (ClientRequest::cancel_fd)
+  const CancelSignal* cancel = nullptr;
 };
 
 class ClientSocket {

@@ -1,7 +1,5 @@
 // The client against well-behaved and broken peers.
 #include <gtest/gtest.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
 
 #include <thread>
 
@@ -166,14 +164,14 @@ TEST(HttpClient, CancelStopsASilentStream) {
     test::RawReadAll(fd, milliseconds(3000));  // then silence until the client leaves
   });
   HttpClient c;
-  std::atomic<bool> cancel{false};
+  CancelSignal cancel;
   ClientRequest req;
   req.url = srv.url("/events");
   req.cancel = &cancel;
   std::string got;
   Status st = c.Stream(req, {nullptr, [&](std::string_view d) {
                                got += d;
-                               cancel = true;  // e.g. set by another thread at shutdown
+                               cancel.Set();  // e.g. set by another thread at shutdown
                                return true;
                              }});
   ASSERT_FALSE(st.ok());
@@ -181,35 +179,30 @@ TEST(HttpClient, CancelStopsASilentStream) {
   EXPECT_EQ(got, "hello\n");
 }
 
-// With a descriptor to wake on, a wait with no deadline sleeps until data or cancellation (no
-// periodic look at the flag): cancelling from another thread must still end it. Were the wake
-// ignored, the wait would last until the server gives up after 30 s and end otherwise.
-TEST(HttpClient, CancelDescriptorWakesASilentStream) {
+// A wait with no deadline sleeps until data or cancellation (no periodic look at a flag):
+// cancelling from another thread must still end it at once. Were the signal's descriptor not
+// waited on, the wait would last until the server gives up after 30 s and end otherwise.
+TEST(HttpClient, CancelWakesASilentStream) {
   RawServer srv([](int fd) {
     RawServer::ReadHead(fd);
     Reply(fd, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nhello\n\r\n");
     test::RawReadAll(fd, milliseconds(30000));
   });
-  int wake = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  ASSERT_GE(wake, 0);
   HttpClient c;
-  std::atomic<bool> cancel{false};
+  CancelSignal cancel;
+  ASSERT_GE(cancel.fd(), 0);
   ClientRequest req;
   req.url = srv.url("/events");
   req.cancel = &cancel;
-  req.cancel_fd = wake;
   std::thread canceller;
   Status st = c.Stream(req, {nullptr, [&](std::string_view) {
                                canceller = std::thread([&] {
                                  std::this_thread::sleep_for(milliseconds(50));
-                                 cancel = true;
-                                 uint64_t one = 1;
-                                 (void)!::write(wake, &one, sizeof one);
+                                 cancel.Set();
                                });
                                return true;
                              }});
   canceller.join();
-  ::close(wake);
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.error().code(), ErrorCode::kCanceled);
 }

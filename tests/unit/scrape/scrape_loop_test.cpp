@@ -24,7 +24,7 @@ class QueueScraper : public Scraper {
     queue_.clear();
     Push(std::move(body));
   }
-  Status Scrape(const Target&, const std::atomic<bool>*, ScrapeResponse* out) override {
+  Status Scrape(const Target&, const net::CancelSignal*, ScrapeResponse* out) override {
     if (queue_.empty()) return Unavailable("nothing queued");
     auto r = queue_.front();
     if (queue_.size() > 1) queue_.pop_front();
