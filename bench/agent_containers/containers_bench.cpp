@@ -3,7 +3,8 @@
 // alone, with text 0.0.4 encoding and with gzip as the agent compresses, over many scrapes. The
 // Docker metadata is synced once before measuring (as the agent's events watcher keeps it), so
 // scrapes make no API calls.
-//   agent_containers_bench [--scrapes N] [--socket PATH]
+//   agent_containers_bench [--scrapes N] [--socket PATH] [--gap-ms MS]
+// --gap-ms sleeps before each scrape, as between real scrapes, to measure it with cold caches.
 #include <malloc.h>
 #include <sys/resource.h>
 #include <time.h>
@@ -13,6 +14,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "collect/cgroup/container_collector.h"
@@ -60,9 +62,11 @@ struct Stats {
 int main(int argc, char** argv) {
   int scrapes = 200;
   std::string socket = "/var/run/docker.sock";
+  int gap_ms = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--scrapes") == 0) scrapes = std::max(1, std::atoi(argv[i + 1]));
     if (std::strcmp(argv[i], "--socket") == 0) socket = argv[i + 1];
+    if (std::strcmp(argv[i], "--gap-ms") == 0) gap_ms = std::max(0, std::atoi(argv[i + 1]));
   }
   // As `vigie agent` does at start: keep the allocator's memory between scrapes (see
   // src/cmd/agent.cpp), and allow the collector its open files (about eight per container).
@@ -107,6 +111,7 @@ int main(int argc, char** argv) {
   std::string compressed;
   double user_total = 0, sys_total = 0;
   for (int i = 0; i < scrapes; ++i) {
+    if (gap_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(gap_ms));
     fams.clear();
     double u0, s0, u1, s1;
     CpuSplit(&u0, &s0);

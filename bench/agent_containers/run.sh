@@ -1,7 +1,8 @@
 #!/bin/sh
 # Benchmark: one full scrape of the agent's container collector with 100 sleeping containers
-# (in-process: collect, + encoding, + gzip), then of the agent over HTTP (whole, and the
-# container collector alone), then of the whole agent at a one-second scrape interval.
+# (in-process: collect, + encoding, + gzip), then of the agent over HTTP (whole, the container
+# collector alone, and the whole agent with the opt-in dockerd relay), then of the whole agent at
+# a one-second scrape interval.
 #   bench/agent_containers/run.sh [BUILD_DIR] [CONTAINERS]
 # Starts dockerd if none runs (tests/swarm/setup.sh), runs CONTAINERS (default 100) containers
 # of the FROM-scratch sleeper image with --network none, measures, and removes all it created
@@ -37,6 +38,9 @@ echo "machine: $(nproc) CPUs, kernel $(uname -r), docker $(docker version --form
 # The machine may be shared: the load average beside the figures says how much.
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$bench" --scrapes 500
+# The same with 100 ms of idle before each scrape, as between real scrapes: caches gone cold.
+echo "in-process, 100 ms idle before each scrape (cold caches):"
+"$bench" --scrapes 100 --gap-ms 100 | grep -E '^collect'
 # The agent over HTTP with gzip, as Prometheus scrapes it: CPU per scrape of the process
 # (utime+stime, and on-CPU time of its threads) and curl's wall, for the whole agent (every
 # default collector) and for the container collector alone. Then the whole agent scraped once a
@@ -76,6 +80,7 @@ measure_agent() {
 if [ -x "$vigie" ]; then
   measure_agent "all default collectors"
   measure_agent "container collector only" --collector.disable-defaults --collector.container
+  measure_agent "all default collectors + dockerd relay" --collector.dockerd
   start_agent
   curl -s --compressed -o /dev/null "http://127.0.0.1:$port/metrics"
   t0=$(ticks $agent) s0=$(thread_ns $agent) w0=$(date +%s.%N)

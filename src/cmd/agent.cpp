@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -20,6 +21,7 @@
 #include "cmd/command.h"
 #include "collect/cgroup/container_collector.h"
 #include "collect/collector_set.h"
+#include "collect/engine/dockerd_relay.h"
 #include "collect/engine/engine_collector.h"
 #include "collect/node.h"
 #include "collect/node_meta.h"
@@ -45,6 +47,7 @@ struct AgentFlags {
   std::string telemetry_path = "/metrics";
   collect::NodeOptions node;
   std::string docker_socket = "/var/run/docker.sock";
+  std::string dockerd_metrics_socket = "/var/run/docker/metrics.sock";
   bool no_docker = false;
   // Containers known without Docker (vigie demo): extra cgroup parents and a JSON file of
   // [{"id", "name", "image", "labels": {...}}] naming them.
@@ -104,6 +107,10 @@ std::vector<CollectorFlagInfo> AllCollectors() {
   out.push_back({"node_meta", true, "node_meta{node_id,node_name} for Swarm dashboard joins"});
   out.push_back({"container", true, "container_* from cgroups, named from the Docker API"});
   out.push_back({"engine", true, "Docker engine and Swarm facts from the Docker API"});
+  // Off by default: unlike the others it asks dockerd at every scrape (docs/agent-containers.md).
+  out.push_back({"dockerd", false,
+                 "dockerd's own metrics (engine_daemon_*, swarm_*, ...) relayed from its metrics "
+                 "plugin socket, with no --metrics-addr"});
   return out;
 }
 
@@ -231,6 +238,21 @@ int RunAgent(AgentFlags& f) {
       set.Add(collect::NewEngineCollector(facts()));
       continue;
     }
+    if (c.name == "dockerd") {
+      if (!have_docker) {
+        log::Info("dockerd collector off: no Docker socket", {{"socket", f.docker_socket}});
+        enabled.pop_back();
+        continue;
+      }
+      collect::DockerdRelayOptions o;
+      o.socket_path = f.dockerd_metrics_socket;
+      // The engine collector's families come from the API; dockerd's copies are left out.
+      if (std::find(enabled.begin(), enabled.end(), "engine") != enabled.end()) {
+        for (auto name : collect::EngineFamilyNames()) o.skip.emplace(name);
+      }
+      set.Add(collect::NewDockerdRelayCollector(std::move(o)));
+      continue;
+    }
     if (c.name == "container") {
       collect::ContainerCollectorOptions o;
       o.sysfs = f.node.paths.sysfs;
@@ -349,6 +371,10 @@ RunFn AddAgentCommand(CLI::App& root) {
       ->capture_default_str();
   sub->add_option("--docker.socket", f->docker_socket,
                   "Docker engine socket for container names and the Swarm node id")
+      ->capture_default_str();
+  sub->add_option("--docker.metrics-socket", f->dockerd_metrics_socket,
+                  "dockerd's metrics plugin socket (in its exec root), relayed by the dockerd "
+                  "collector")
       ->capture_default_str();
   sub->add_option("--collector.container.docker-parent", f->container_parents,
                   "Another cgroup parent whose children named like container ids are containers");

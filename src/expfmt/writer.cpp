@@ -140,8 +140,12 @@ void AppendFloat(std::string* out, double v) {
 
 void Writer::BeginFamily(std::string_view name, MetricType type, std::string_view help,
                          std::string_view unit) {
+  WriteMetadata(MetadataName(name, type, format_ == Format::kOpenMetrics1), type, help, unit);
+}
+
+void Writer::WriteMetadata(std::string_view meta_name, MetricType type, std::string_view help,
+                           std::string_view unit) {
   const bool om = format_ == Format::kOpenMetrics1;
-  std::string_view meta_name = MetadataName(name, type, om);
   if (!help.empty()) {
     out_->append("# HELP ");
     out_->append(meta_name);
@@ -221,47 +225,51 @@ void Writer::WriteSample(std::string_view name, const Labels& labels, std::strin
   out->push_back('\n');
 }
 
-void Writer::WriteFamily(const MetricFamily& family) {
-  const bool om = format_ == Format::kOpenMetrics1;
-  std::string_view name = family.name;
-  MetricType type = family.type;
-  std::string sample_based_name;
+MetricType WrittenAs(const MetricFamily& family, Format format, std::string* name) {
+  const bool om = format == Format::kOpenMetrics1;
+  name->assign(family.name);
+  if (family.type != MetricType::kCounter) return family.type;
   // Sample names: the structured samples', and for encoded ones the first line's (they all
   // share it, see MetricFamily::encoded_samples).
   std::string_view encoded = family.encoded_samples;
   std::string_view encoded_name = encoded.substr(0, encoded.find_first_of("{ "));
+  if (family.samples.empty() && encoded_name.empty()) {
+    name->assign(MetadataName(family.name, MetricType::kCounter, om));
+    return MetricType::kCounter;
+  }
   auto all_names = [&](auto&& pred) {
     for (const Sample& s : family.samples) {
       if (!pred(s.labels.MetricName())) return false;
     }
     return encoded_name.empty() || pred(encoded_name);
   };
-  if (type == MetricType::kCounter && (!family.samples.empty() || !encoded_name.empty())) {
-    std::string_view first =
-        family.samples.empty() ? encoded_name : family.samples.front().labels.MetricName();
-    if (om) {
-      // OpenMetrics counters need samples named <family>_total / _created; a counter whose
-      // samples do not fit (legal in 0.0.4) is written as unknown so no series is renamed.
-      std::string_view base = MetadataName(name, type, true);
-      if (!all_names(
-              [&](std::string_view n) { return IsValidOpenMetricsCounterSample(base, n); })) {
-        type = MetricType::kUnknown;
-        if (all_names([&](std::string_view n) { return n == first; })) name = first;
-      }
-    } else if (!EndsWith(name, kTotalSuffix)) {
-      // A family parsed from OpenMetrics ("foo" with samples "foo_total"): in 0.0.4 the
-      // metadata carries the sample name so Prometheus attaches it to the series.
-      bool all_total = all_names([&](std::string_view n) {
-        return n.size() == name.size() + kTotalSuffix.size() && n.substr(0, name.size()) == name &&
-               EndsWith(n, kTotalSuffix);
-      });
-      if (all_total) {
-        sample_based_name = std::string(name) + std::string(kTotalSuffix);
-        name = sample_based_name;
-      }
+  std::string_view family_name = family.name;
+  std::string_view first =
+      family.samples.empty() ? encoded_name : family.samples.front().labels.MetricName();
+  if (om) {
+    // OpenMetrics counters need samples named <family>_total / _created; a counter whose
+    // samples do not fit (legal in 0.0.4) is written as unknown so no series is renamed.
+    std::string_view base = MetadataName(family_name, MetricType::kCounter, true);
+    if (!all_names([&](std::string_view n) { return IsValidOpenMetricsCounterSample(base, n); })) {
+      if (all_names([&](std::string_view n) { return n == first; })) name->assign(first);
+      return MetricType::kUnknown;
     }
+    name->assign(base);
+  } else if (!EndsWith(family_name, kTotalSuffix)) {
+    // A family parsed from OpenMetrics ("foo" with samples "foo_total"): in 0.0.4 the
+    // metadata carries the sample name so Prometheus attaches it to the series.
+    bool all_total = all_names([&](std::string_view n) {
+      return n.size() == family_name.size() + kTotalSuffix.size() &&
+             n.substr(0, family_name.size()) == family_name && EndsWith(n, kTotalSuffix);
+    });
+    if (all_total) name->append(kTotalSuffix);
   }
-  BeginFamily(name, type, family.help, family.unit);
+  return MetricType::kCounter;
+}
+
+void Writer::WriteFamily(const MetricFamily& family) {
+  MetricType type = WrittenAs(family, format_, &name_scratch_);
+  WriteMetadata(name_scratch_, type, family.help, family.unit);
   for (const Sample& s : family.samples) {
     WriteSample(s.labels.MetricName(), s.labels, s.value, s.timestamp_ms);
   }

@@ -31,9 +31,20 @@ class Writer {
   void Finish();
 
  private:
+  // HELP/TYPE(/UNIT) lines under `meta_name` as given (already the format's spelling).
+  void WriteMetadata(std::string_view meta_name, MetricType type, std::string_view help,
+                     std::string_view unit);
   Format format_;
   std::string* out_;
+  std::string name_scratch_;  // WriteFamily's family name, reused
 };
+
+// The name (into *name) and type on a family's HELP/TYPE lines as WriteFamily writes them in
+// `format`: a counter's name loses its _total in OpenMetrics (or gains it in 0.0.4 when its
+// samples carry it), and a counter whose samples do not fit OpenMetrics is written there as
+// unknown, named after its samples. Two families must not share a written name in one
+// exposition.
+MetricType WrittenAs(const MetricFamily& family, Format format, std::string* name);
 
 // Writes all families and finishes.
 std::string WriteAll(const std::vector<MetricFamily>& families, Format format);

@@ -1,7 +1,8 @@
 // The agent's container, engine and node_meta collectors against a real one-node Docker Swarm
 // (prepared by setup.sh): a two-replica service of the FROM-scratch sleeper image must show up
 // as two containers with their Swarm labels, node_meta and swarm_node_info must name this
-// node, and a stopped task must disappear. Run through run.sh (ctest -R '^swarm\.').
+// node, and a stopped task must disappear; dockerd's own metrics are relayed from its metrics
+// socket and count a health-checked container's probes. Run through run.sh (ctest -R '^swarm\.').
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "collect/cgroup/container_collector.h"
+#include "collect/engine/dockerd_relay.h"
 #include "collect/engine/engine_collector.h"
 #include "collect/engine/engine_facts.h"
 #include "collect/node_meta.h"
@@ -258,6 +260,65 @@ TEST_F(SwarmAgentTest, ServiceTasksNodeIdentityAndStoppedTask) {
       60, &why))
       << why;
   service_.clear();
+}
+
+double ValueOr(const Families& fams, std::string_view name, const Labels& match, double dflt) {
+  const auto* s = Find(fams, name, match);
+  return s != nullptr ? s->value : dflt;
+}
+
+// dockerd's metrics from its plugin socket (no --metrics-addr on the test's dockerd): a
+// container with a health check shows up as a create and a start, and its probes as health
+// checks; the families the engine collector gives are left out.
+TEST_F(SwarmAgentTest, DockerdMetricsRelayedFromItsSocket) {
+  collect::DockerdRelayOptions o;
+  for (auto name : collect::EngineFamilyNames()) o.skip.emplace(name);
+  auto relay = collect::NewDockerdRelayCollector(o);
+  Families before = Collect(*relay);
+  ASSERT_NE(Find(before, "engine_daemon_container_actions_seconds_count", {{"action", "create"}}),
+            nullptr);
+  EXPECT_EQ(Find(before, "engine_daemon_engine_info", {}), nullptr);
+  EXPECT_EQ(Find(before, "process_cpu_seconds_total", {}), nullptr);
+  double creates =
+      ValueOr(before, "engine_daemon_container_actions_seconds_count", {{"action", "create"}}, 0);
+  double starts =
+      ValueOr(before, "engine_daemon_container_actions_seconds_count", {{"action", "start"}}, 0);
+  double checks = ValueOr(before, "engine_daemon_health_checks_total", {}, -1);
+  ASSERT_GE(checks, 0) << "no engine_daemon_health_checks_total";
+
+  // The test image plus a health check in exec form (there is no shell in it).
+  std::string health_image = "vigie-swarm-sleeper:health-" + std::to_string(getpid());
+  std::string name = "vigie-health-" + std::to_string(getpid());
+  std::string out;
+  ASSERT_EQ(Sh("printf 'FROM " + image_ +
+                   "\\nHEALTHCHECK --interval=1s --timeout=5s CMD [\"/sleeper\", \"probe\"]\\n' | "
+                   "DOCKER_BUILDKIT=0 docker build -q -t " +
+                   health_image + " -",
+               &out),
+            0)
+      << out;
+  ASSERT_EQ(Sh("docker run -d --network none --label vigie.test=swarm --name " + name + " " +
+                   health_image,
+               &out),
+            0)
+      << out;
+  std::string why;
+  bool seen = Eventually(
+      [&](std::string* why) {
+        Families now = Collect(*relay);
+        double c = ValueOr(now, "engine_daemon_container_actions_seconds_count",
+                           {{"action", "create"}}, 0);
+        double s =
+            ValueOr(now, "engine_daemon_container_actions_seconds_count", {{"action", "start"}}, 0);
+        double h = ValueOr(now, "engine_daemon_health_checks_total", {}, 0);
+        *why = "creates " + std::to_string(c) + ", starts " + std::to_string(s) +
+               ", health checks " + std::to_string(h) + " (from " + std::to_string(checks) + ")";
+        return c >= creates + 1 && s >= starts + 1 && h >= checks + 2;
+      },
+      60, &why);
+  Sh("docker rm -f " + name);
+  Sh("docker rmi " + health_image);
+  EXPECT_TRUE(seen) << why;
 }
 
 }  // namespace

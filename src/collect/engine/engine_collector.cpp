@@ -158,6 +158,23 @@ std::unique_ptr<Collector> NewEngineCollector(std::shared_ptr<EngineFacts> facts
   return std::make_unique<EngineCollector>(std::move(facts));
 }
 
+const std::vector<std::string_view>& EngineFamilyNames() {
+  static const std::vector<std::string_view> names = {
+      "engine_daemon_engine_info",
+      "engine_daemon_engine_cpus_cpus",
+      "engine_daemon_engine_memory_bytes",
+      "engine_daemon_container_states_containers",
+      "engine_daemon_images",
+      "swarm_node_info",
+      "swarm_node_manager",
+      "swarm_manager_nodes",
+      "swarm_manager_leader",
+      "vigie_swarm_service_replicas_desired",
+      "vigie_swarm_service_replicas_running",
+  };
+  return names;
+}
+
 std::function<Result<std::string>()> SwarmNodeIdProvider(std::shared_ptr<EngineFacts> facts) {
   return [facts = std::move(facts)]() { return facts->SwarmNodeId(); };
 }

@@ -22,6 +22,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "collect/collector.h"
 #include "collect/engine/engine_facts.h"
@@ -31,6 +33,9 @@ namespace vigie::collect {
 
 // Collector name: "engine". `facts` is shared with whoever invalidates it on events.
 std::unique_ptr<Collector> NewEngineCollector(std::shared_ptr<EngineFacts> facts);
+
+// Every family name the engine collector may emit (e.g. for the dockerd relay to leave out).
+const std::vector<std::string_view>& EngineFamilyNames();
 
 // For NodeMetaOptions::node_id: the Swarm node id of the local engine ("" outside a Swarm).
 std::function<Result<std::string>()> SwarmNodeIdProvider(std::shared_ptr<EngineFacts> facts);

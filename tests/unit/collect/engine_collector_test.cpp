@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -87,6 +88,11 @@ TEST(EngineCollector, FactsFromTheApi) {
   Labels svc{{"service_name", "capsvc"}, {"service_mode", "replicated"}, {"stack", "demo"}};
   EXPECT_EQ(*Value(out, "vigie_swarm_service_replicas_desired", svc), 2);
   EXPECT_EQ(*Value(out, "vigie_swarm_service_replicas_running", svc), 2);
+  // The dockerd relay leaves these names out; a family missing from the list would appear twice.
+  const auto& names = EngineFamilyNames();
+  for (const auto& f : out) {
+    EXPECT_NE(std::find(names.begin(), names.end(), f.name), names.end()) << f.name;
+  }
 
   auto node_id = SwarmNodeIdProvider(facts)();
   ASSERT_TRUE(node_id.ok());

@@ -144,6 +144,38 @@ TEST(WriterTest, WriteFamilyAdaptsCounterNamesBetweenFormats) {
   EXPECT_EQ(WriteAll({legacy}, Format::kText004), "# TYPE hits counter\nhits 5\n");
 }
 
+TEST(WriterTest, WrittenAsNamesTheTypeLine) {
+  std::string name;
+  MetricFamily text_counter{"jobs_total", MetricType::kCounter, "", "", {}, {}};
+  text_counter.encoded_samples = "jobs_total 1\n";
+  EXPECT_EQ(WrittenAs(text_counter, Format::kText004, &name), MetricType::kCounter);
+  EXPECT_EQ(name, "jobs_total");
+  EXPECT_EQ(WrittenAs(text_counter, Format::kOpenMetrics1, &name), MetricType::kCounter);
+  EXPECT_EQ(name, "jobs");
+  // "x_total_total" samples fit the OpenMetrics counter "x_total" (not "x").
+  MetricFamily doubled{"x_total_total", MetricType::kCounter, "", "", {}, {}};
+  doubled.encoded_samples = "x_total_total 1\n";
+  EXPECT_EQ(WrittenAs(doubled, Format::kOpenMetrics1, &name), MetricType::kCounter);
+  EXPECT_EQ(name, "x_total");
+  // Samples that do not fit: unknown, named after them.
+  MetricFamily odd{"y_total", MetricType::kCounter, "", "", {}, {}};
+  odd.encoded_samples = "y_total_total 1\n";
+  EXPECT_EQ(WrittenAs(odd, Format::kOpenMetrics1, &name), MetricType::kUnknown);
+  EXPECT_EQ(name, "y_total_total");
+  EXPECT_EQ(WrittenAs(odd, Format::kText004, &name), MetricType::kCounter);
+  EXPECT_EQ(name, "y_total");
+  // No samples: the metadata name alone.
+  MetricFamily empty{"z_total", MetricType::kCounter, "", "", {}, {}};
+  EXPECT_EQ(WrittenAs(empty, Format::kOpenMetrics1, &name), MetricType::kCounter);
+  EXPECT_EQ(name, "z");
+  MetricFamily gauge{"g_total", MetricType::kGauge, "", "", {}, {}};
+  EXPECT_EQ(WrittenAs(gauge, Format::kOpenMetrics1, &name), MetricType::kGauge);
+  EXPECT_EQ(name, "g_total");
+  // WriteFamily writes what WrittenAs says.
+  EXPECT_EQ(WriteAll({doubled}, Format::kOpenMetrics1),
+            "# TYPE x_total counter\nx_total_total 1\n# EOF\n");
+}
+
 TEST(WriterTest, EncodedSamplesAreWrittenAsTheStructuredOnesWouldBe) {
   Labels a{{"__name__", "jobs_total"}, {"id", "/docker/1"}, {"name", "web \"1\""}};
   Labels b{{"__name__", "jobs_total"}, {"id", "/"}};
