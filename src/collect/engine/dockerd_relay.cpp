@@ -2,8 +2,10 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
+#include <cstring>
 #include <optional>
 #include <utility>
 
@@ -91,6 +93,72 @@ std::vector<expfmt::MetricFamily> Deduplicated(std::vector<expfmt::MetricFamily>
   return out;
 }
 
+// Where the line starting at `pos` ends (its '\n', or the end): a label value may hold a raw
+// line break in 0.0.4 (so quotes between braces are followed), a comment cannot. memchr does
+// the long stretches: this runs over every line dockerd serves.
+size_t LineEnd(std::string_view text, size_t pos) {
+  const char* d = text.data();
+  const size_t n = text.size();
+  auto find = [&](char c, size_t from) {
+    const void* p = from < n ? std::memchr(d + from, c, n - from) : nullptr;
+    return p == nullptr ? n : static_cast<size_t>(static_cast<const char*>(p) - d);
+  };
+  if (d[pos] != '#') {
+    size_t i = pos;
+    while (i < n && d[i] != '{' && d[i] != '\n') ++i;
+    if (i < n && d[i] == '{') {
+      for (++i; i < n && d[i] != '}' && d[i] != '\n';) {
+        if (d[i] != '"') {
+          ++i;
+          continue;
+        }
+        size_t close = find('"', i + 1);  // the closing quote: one not escaped
+        while (close < n) {
+          size_t backslashes = 0;
+          while (d[close - 1 - backslashes] == '\\') ++backslashes;
+          if (backslashes % 2 == 0) break;
+          close = find('"', close + 1);
+        }
+        i = close + 1;
+      }
+      pos = std::min(i, n);
+    }
+  }
+  return find('\n', pos);
+}
+
+// Whether a 0.0.4 line speaks of a relayed family: by the name after "# HELP " or "# TYPE ",
+// or the sample name (only its prefix matters).
+bool RelayedLine(std::string_view line) {
+  if (line.starts_with("# HELP ") || line.starts_with("# TYPE ")) {
+    line.remove_prefix(7);
+  } else if (line.starts_with('#')) {
+    return false;
+  }
+  while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+  return Relayed(line);
+}
+
+// dockerd's text with the lines of families not relayed left empty (a Swarm manager's dockerd
+// serves some 200 kB, mostly gRPC server counters): they are neither parsed nor checked, and
+// line numbers in errors still count dockerd's lines.
+std::string KeepRelayedLines(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() / 4);
+  for (size_t pos = 0; pos < text.size();) {
+    size_t end = LineEnd(text, pos);
+    std::string_view line = text.substr(pos, end - pos);
+    if (RelayedLine(line)) {
+      out.append(line);
+    } else {  // the raw line breaks of a skipped label value still count
+      out.append(static_cast<size_t>(std::count(line.begin(), line.end(), '\n')), '\n');
+    }
+    if (end < text.size()) out.push_back('\n');
+    pos = end + 1;
+  }
+  return out;
+}
+
 // The sample name of a counter family: "x_total" for "x_total" (0.0.4) and for "x" (OpenMetrics).
 std::string CounterSampleName(std::string_view family) {
   std::string s(family);
@@ -144,6 +212,12 @@ Result<std::vector<expfmt::MetricFamily>> RelayedDockerdFamilies(
       keep = out.size() - 1;
     }
   };
+  // OpenMetrics allows no blank lines; dockerd answers in 0.0.4, where nothing is lost.
+  std::string kept;
+  if (format == expfmt::Format::kText004) {
+    kept = KeepRelayedLines(text);
+    text = kept;
+  }
   expfmt::Parser p(text, format);
   for (;;) {
     VIGIE_ASSIGN_OR_RETURN(expfmt::Entry e, p.Next());

@@ -199,6 +199,24 @@ TEST(DockerdRelay, MalformedExpositionIsAnErrorNamingTheLine) {
       << relayed.error().message();
 }
 
+TEST(DockerdRelay, OtherFamiliesAreNotReadAndLinesStillCount) {
+  // A manager's dockerd serves a thousand gRPC series the relay does not pass on; they are
+  // skipped unread (even a malformed one), and errors still name dockerd's line.
+  std::string text =
+      "# HELP grpc_server_handled_total \"Total\n"
+      "grpc_server_handled_total{a=\"}{\\\"\nb\"} 1\n"
+      "grpc_bad{ not even a sample\n"
+      "# TYPE engine_daemon_a gauge\n"
+      "engine_daemon_a 1\n";
+  auto relayed = RelayedDockerdFamilies(text, Format::kText004, {});
+  ASSERT_TRUE(relayed.ok()) << relayed.error().message();
+  ASSERT_EQ(relayed->size(), 1u);
+  EXPECT_EQ(relayed->front().name, "engine_daemon_a");
+  auto bad = RelayedDockerdFamilies(text + "engine_daemon_a{x=\"1\" 2\n", Format::kText004, {});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message().find("line 7"), std::string::npos) << bad.error().message();
+}
+
 TEST(DockerdRelay, WrittenInBothFormatsAndReadBack) {
   auto relayed = RelayedDockerdFamilies(Fixture(), Format::kText004, {});
   ASSERT_TRUE(relayed.ok());
