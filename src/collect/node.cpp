@@ -59,6 +59,9 @@ const std::vector<NodeCollectorInfo>& NodeCollectorInfos() {
       {"diskstats", true, "node_disk_* from /proc/diskstats"},
       {"filesystem", true, "node_filesystem_* from the mount table and statfs"},
       {"loadavg", true, "node_load{1,5,15} from /proc/loadavg"},
+      {"machine", true,
+       "cAdvisor's machine_cpu_cores, machine_cpu_physical_cores, machine_cpu_sockets, "
+       "machine_memory_bytes"},
       {"meminfo", true, "node_memory_* from /proc/meminfo"},
       {"netdev", true, "node_network_* from /proc/net/dev"},
       {"os", true, "node_os_info, node_os_version from os-release"},
@@ -78,6 +81,7 @@ Result<std::unique_ptr<Collector>> NewNodeCollector(std::string_view name,
   if (name == "diskstats") return node::NewDiskstatsCollector(o);
   if (name == "filesystem") return node::NewFilesystemCollector(o);
   if (name == "loadavg") return node::NewLoadavgCollector(o);
+  if (name == "machine") return node::NewMachineCollector(o);
   if (name == "meminfo") return node::NewMeminfoCollector(o);
   if (name == "netdev") return node::NewNetdevCollector(o);
   if (name == "os") return node::NewOsCollector(o);

@@ -152,6 +152,7 @@ class AgentVersusNodeExporter : public ::testing::Test {
         "--web.listen-address=127.0.0.1:" + std::to_string(agent_port_),
         "--collector.disable-defaults", "--no-docker"};
     for (const auto& c : kCollectors) agent.push_back("--collector." + c);
+    agent.push_back("--collector.machine");  // cAdvisor's machine_*, checked against the same
     auto agent_proc = ChildProcess::Start(agent, dir_.Join("agent.log"));
     ASSERT_TRUE(agent_proc.ok()) << agent_proc.error().message();
     agent_.emplace(std::move(*agent_proc));
@@ -214,6 +215,21 @@ TEST_F(AgentVersusNodeExporter, SameFamiliesLabelsAndStableValues) {
     EXPECT_NEAR(ours.series[key], v, 1.0) << key;
   }
   EXPECT_GE(cpu_series, 8u);
+
+  // cAdvisor's machine facts agree with node-exporter: memory is MemTotal, cores are its CPUs.
+  std::set<std::string> cpus;
+  for (const auto& [key, v] : ne.series) {
+    if (ne.family_of[key] != "node_cpu_seconds_total") continue;
+    size_t at = key.find("cpu=\"");
+    ASSERT_NE(at, std::string::npos) << key;
+    cpus.insert(key.substr(at, key.find('"', at + 5) - at));
+  }
+  std::map<std::string, double> machine;
+  for (const auto& [key, v] : ours.series) {
+    if (ours.family_of[key].starts_with("machine_")) machine[ours.family_of[key]] = v;
+  }
+  EXPECT_EQ(machine["machine_memory_bytes"], ne.series["node_memory_MemTotal_bytes{}"]);
+  EXPECT_EQ(machine["machine_cpu_cores"], static_cast<double>(cpus.size()));
 
   // File system sizes and inode totals exactly, for the same set of mount points.
   std::set<std::string> ne_fs, our_fs;

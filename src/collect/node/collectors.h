@@ -28,5 +28,6 @@ Result<std::unique_ptr<Collector>> NewVmstatCollector(const NodeOptions& o);
 std::unique_ptr<Collector> NewTimeCollector(const NodeOptions& o);
 std::unique_ptr<Collector> NewUnameCollector(const NodeOptions& o);
 std::unique_ptr<Collector> NewOsCollector(const NodeOptions& o);
+std::unique_ptr<Collector> NewMachineCollector(const NodeOptions& o);
 
 }  // namespace vigie::collect::node
