@@ -2,7 +2,8 @@
 // (prepared by setup.sh): a two-replica service of the FROM-scratch sleeper image must show up
 // as two containers with their Swarm labels, node_meta and swarm_node_info must name this
 // node, and a stopped task must disappear; dockerd's own metrics are relayed from its metrics
-// socket and count a health-checked container's probes. Run through run.sh (ctest -R '^swarm\.').
+// socket and count a health-checked container's probes; one `vigie agent` serves every metric
+// SwarmProm's dashboards and alert rules query. Run through run.sh (ctest -R '^swarm\.').
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -24,7 +25,10 @@
 #include "docker/client.h"
 #include "docker/container_cache.h"
 #include "docker/event_watcher.h"
+#include "expfmt/parser.h"
 #include "expfmt/writer.h"
+#include "lib/process.h"
+#include "lib/temp_dir.h"
 
 namespace vigie {
 namespace {
@@ -319,6 +323,117 @@ TEST_F(SwarmAgentTest, DockerdMetricsRelayedFromItsSocket) {
   Sh("docker rm -f " + name);
   Sh("docker rmi " + health_image);
   EXPECT_TRUE(seen) << why;
+}
+
+// Every metric that SwarmProm's Grafana dashboards (nodes, services) and alert rules query,
+// which it gets from node-exporter, cAdvisor and dockerd-exporter, from one `vigie agent
+// --collector.dockerd`, with the labels the queries join and group on. Left out:
+// container_fs_{reads,writes}_total, which (as in cAdvisor) only exist for containers that did
+// block I/O; SwarmProm's disk panels select mountpoint="/rootfs", where we report "/".
+TEST_F(SwarmAgentTest, SwarmPromQueriesFindTheirMetricsOnOneAgent) {
+  const std::string net = "vigie-net-" + std::to_string(getpid());
+  std::string out;
+  ASSERT_EQ(Sh("docker network create -d overlay --label vigie.test=swarm " + net, &out), 0) << out;
+  ASSERT_EQ(Sh("docker service create --detach --name " + service_ + " --replicas 2 --network " +
+                   net + " --label vigie.test=swarm " + image_,
+               &out),
+            0)
+      << out;
+  testing::TempDir dir;
+  int port = testing::FreeTcpPort();
+  auto agent = testing::ChildProcess::Start(
+      {testing::VigieBinary(), "agent", "--web.listen-address=127.0.0.1:" + std::to_string(port),
+       "--collector.dockerd"},
+      dir.Join("agent.log"));
+  ASSERT_TRUE(agent.ok()) << agent.error().message();
+  ASSERT_TRUE(testing::WaitForHttpOk(port, "/metrics", 20000)) << agent->Log();
+
+  static const char* kQueried[] = {"node_meta",
+                                   "node_cpu_seconds_total",
+                                   "node_memory_MemTotal_bytes",
+                                   "node_memory_MemAvailable_bytes",
+                                   "node_memory_MemFree_bytes",
+                                   "node_memory_Cached_bytes",
+                                   "node_memory_Buffers_bytes",
+                                   "node_memory_Slab_bytes",
+                                   "node_memory_SwapTotal_bytes",
+                                   "node_memory_SwapFree_bytes",
+                                   "node_load5",
+                                   "node_time_seconds",
+                                   "node_boot_time_seconds",
+                                   "node_filesystem_size_bytes",
+                                   "node_filesystem_free_bytes",
+                                   "node_disk_read_bytes_total",
+                                   "node_disk_written_bytes_total",
+                                   "node_disk_reads_completed_total",
+                                   "node_disk_writes_completed_total",
+                                   "container_last_seen",
+                                   "container_tasks_state",
+                                   "container_cpu_usage_seconds_total",
+                                   "container_memory_usage_bytes",
+                                   "container_memory_rss",
+                                   "container_memory_cache",
+                                   "container_network_receive_bytes_total",
+                                   "container_network_transmit_bytes_total",
+                                   "swarm_node_info",
+                                   "engine_daemon_engine_info",
+                                   "engine_daemon_health_checks_total",
+                                   "engine_daemon_health_checks_failed_total",
+                                   "engine_daemon_container_actions_seconds_count",
+                                   "engine_daemon_network_actions_seconds_count"};
+  std::string why;
+  bool ok = Eventually(
+      [&](std::string* why) {
+        auto body = testing::HttpGetBody(port, "/metrics");
+        if (!body.ok()) {
+          *why = body.error().message();
+          return false;
+        }
+        auto fams = expfmt::ParseAll(*body, expfmt::Format::kText004);
+        if (!fams.ok()) {
+          *why = "agent output does not parse: " + fams.error().message();
+          return false;
+        }
+        for (const char* name : kQueried) {
+          if (Find(*fams, name, {}) == nullptr) {
+            *why = std::string("no ") + name;
+            return false;
+          }
+        }
+        // The joins and groupings of the queries.
+        Labels by_service{{"container_label_com_docker_swarm_service_name", service_},
+                          {"container_label_com_docker_swarm_node_id", node_id_}};
+        for (const char* name :
+             {"container_tasks_state", "container_last_seen", "container_cpu_usage_seconds_total",
+              "container_memory_rss", "container_network_receive_bytes_total"}) {
+          if (Find(*fams, name, by_service) == nullptr) {
+            *why = std::string("no ") + name + " of the service's tasks";
+            return false;
+          }
+        }
+        if (Find(*fams, "node_meta", {{"node_id", node_id_}}) == nullptr ||
+            Find(*fams, "swarm_node_info", {{"node_id", node_id_}}) == nullptr ||
+            Find(*fams, "container_network_receive_bytes_total", {{"id", "/"}}) == nullptr) {
+          *why = "node_meta, swarm_node_info or the root cgroup's network not there";
+          return false;
+        }
+        const auto* info = Find(*fams, "engine_daemon_engine_info", {});
+        for (const char* label : {"kernel", "os", "graphdriver", "version"}) {
+          if (info->labels.Get(label).empty()) {
+            *why = std::string("engine_daemon_engine_info without ") + label;
+            return false;
+          }
+        }
+        return true;
+      },
+      90, &why);
+  agent->Stop();
+  Sh("docker service rm " + service_);
+  service_.clear();
+  // The network goes once the tasks are gone.
+  std::string ignored;
+  Eventually([&](std::string*) { return Sh("docker network rm " + net) == 0; }, 30, &ignored);
+  EXPECT_TRUE(ok) << why;
 }
 
 }  // namespace
