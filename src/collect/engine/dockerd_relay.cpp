@@ -159,11 +159,13 @@ std::string KeepRelayedLines(std::string_view text) {
   return out;
 }
 
-// The sample name of a counter family: "x_total" for "x_total" (0.0.4) and for "x" (OpenMetrics).
-std::string CounterSampleName(std::string_view family) {
-  std::string s(family);
-  if (!family.ends_with("_total")) s.append("_total");
-  return s;
+// Whether a sample is named as a counter family's samples are: "x_total" for "x_total" (0.0.4)
+// and for "x" (OpenMetrics).
+bool IsCounterSampleName(std::string_view sample, std::string_view family) {
+  constexpr std::string_view kTotal = "_total";
+  if (family.ends_with(kTotal)) return sample == family;
+  return sample.size() == family.size() + kTotal.size() && sample.starts_with(family) &&
+         sample.ends_with(kTotal);
 }
 
 // The sample line as the writer spells it (name{labels} value). A timestamp (dockerd sends
@@ -246,7 +248,7 @@ Result<std::vector<expfmt::MetricFamily>> RelayedDockerdFamilies(
         // The writer names a counter after its samples, which must then all be "x_total"
         // (0.0.4 lets a counter "x_total" also hold "x_total_total", and "x" hold "x"): the
         // other name is relayed as an untyped family of its own.
-        if (type == expfmt::MetricType::kCounter && p.MetricName() != CounterSampleName(name)) {
+        if (type == expfmt::MetricType::kCounter && !IsCounterSampleName(p.MetricName(), name)) {
           if (!odd) {
             out.push_back(expfmt::MetricFamily{
                 std::string(p.MetricName()), expfmt::MetricType::kUnknown, {}, {}, {}, {}});
