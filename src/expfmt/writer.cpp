@@ -82,7 +82,9 @@ void AppendSecondsFromMs(std::string* out, int64_t ms) {
 
 // The name used on HELP/TYPE/UNIT lines.
 std::string_view MetadataName(std::string_view name, MetricType type, bool openmetrics) {
-  if (openmetrics && type == MetricType::kCounter && EndsWith(name, kTotalSuffix)) {
+  // A counter named just "_total" keeps its name: stripping would leave none.
+  if (openmetrics && type == MetricType::kCounter && EndsWith(name, kTotalSuffix) &&
+      name.size() > kTotalSuffix.size()) {
     name.remove_suffix(kTotalSuffix.size());
   }
   return name;

@@ -168,6 +168,13 @@ TEST(WriterTest, WrittenAsNamesTheTypeLine) {
   MetricFamily empty{"z_total", MetricType::kCounter, "", "", {}, {}};
   EXPECT_EQ(WrittenAs(empty, Format::kOpenMetrics1, &name), MetricType::kCounter);
   EXPECT_EQ(name, "z");
+  // A counter named just "_total" keeps its name (stripping would leave an empty TYPE line).
+  MetricFamily bare{"_total", MetricType::kCounter, "", "", {}, {}};
+  EXPECT_EQ(WrittenAs(bare, Format::kOpenMetrics1, &name), MetricType::kCounter);
+  EXPECT_EQ(name, "_total");
+  bare.encoded_samples = "_total 1\n";
+  EXPECT_EQ(WrittenAs(bare, Format::kOpenMetrics1, &name), MetricType::kUnknown);
+  EXPECT_EQ(name, "_total");
   MetricFamily gauge{"g_total", MetricType::kGauge, "", "", {}, {}};
   EXPECT_EQ(WrittenAs(gauge, Format::kOpenMetrics1, &name), MetricType::kGauge);
   EXPECT_EQ(name, "g_total");
