@@ -1,6 +1,42 @@
 #include "collect/family_builder.h"
 
+#include <algorithm>
+#include <utility>
+
+#include "expfmt/writer.h"
+
 namespace vigie::collect {
+
+namespace {
+
+using Pair = std::pair<std::string_view, std::string_view>;
+
+// Appends `name{a="1",b="2"} value\n` as the writer spells a sample (labels sorted by name, the
+// last of equal names kept, __name__ skipped).
+void AppendLine(std::string* out, std::string_view name, Pair* labels, size_t n, double value) {
+  // Insertion sort, stable: a handful of labels, often given in order (std::stable_sort would
+  // allocate a buffer).
+  for (size_t i = 1; i < n; ++i) {
+    for (size_t j = i; j > 0 && labels[j].first < labels[j - 1].first; --j) {
+      std::swap(labels[j], labels[j - 1]);
+    }
+  }
+  out->append(name);
+  bool first = true;
+  for (size_t i = 0; i < n; ++i) {
+    if (i + 1 < n && labels[i + 1].first == labels[i].first) continue;  // a later one wins
+    if (labels[i].first == kMetricNameLabel) continue;
+    out->push_back(first ? '{' : ',');
+    first = false;
+    expfmt::AppendLabelPair(out, labels[i].first, labels[i].second);
+  }
+  if (!first) out->push_back('}');
+  out->push_back(' ');
+  expfmt::AppendFloat(out, value);
+  out->push_back('\n');
+}
+
+}  // namespace
 
 FamilyBuilder::FamilyBuilder(std::string_view full_name, expfmt::MetricType type,
                              std::string_view help)
@@ -15,38 +51,36 @@ FamilyBuilder::FamilyBuilder(std::string_view full_name, expfmt::MetricType type
 }
 
 FamilyBuilder& FamilyBuilder::Add(double value) {
-  expfmt::Sample s;
-  s.labels = Labels::FromSorted({Label{std::string(kMetricNameLabel), sample_name_}});
-  s.value = value;
-  family_.samples.push_back(std::move(s));
+  AppendLine(&family_.encoded_samples, sample_name_, nullptr, 0, value);
   return *this;
 }
 
 FamilyBuilder& FamilyBuilder::Add(LabelPairs labels, double value) {
-  std::vector<Label> v;
-  v.reserve(labels.size() + 1);
-  v.push_back(Label{std::string(kMetricNameLabel), sample_name_});
-  for (const auto& [name, val] : labels) v.push_back(Label{std::string(name), std::string(val)});
-  return Add(std::move(v), value);
+  // Node collectors give a handful of labels; more would go through the vector form.
+  constexpr size_t kMax = 16;
+  if (labels.size() > kMax) {
+    std::vector<Label> v;
+    for (const auto& [name, val] : labels) v.push_back(Label{std::string(name), std::string(val)});
+    return Add(std::move(v), value);
+  }
+  Pair pairs[kMax];
+  std::copy(labels.begin(), labels.end(), pairs);
+  AppendLine(&family_.encoded_samples, sample_name_, pairs, labels.size(), value);
+  return *this;
 }
 
 FamilyBuilder& FamilyBuilder::Add(std::vector<Label> labels, double value) {
-  bool has_name = false;
-  for (const auto& l : labels) {
-    if (l.name == kMetricNameLabel) has_name = true;
-  }
-  if (!has_name) labels.push_back(Label{std::string(kMetricNameLabel), sample_name_});
-  expfmt::Sample s;
-  s.labels = Labels::FromUnsorted(std::move(labels));
-  s.value = value;
-  family_.samples.push_back(std::move(s));
+  std::vector<Pair> pairs;
+  pairs.reserve(labels.size());
+  for (const Label& l : labels) pairs.emplace_back(l.name, l.value);
+  AppendLine(&family_.encoded_samples, sample_name_, pairs.data(), pairs.size(), value);
   return *this;
 }
 
 void FamilyBuilder::MoveTo(std::vector<expfmt::MetricFamily>* out, bool keep_empty) {
-  if (family_.samples.empty() && !keep_empty) return;
+  if (empty() && !keep_empty) return;
   out->push_back(std::move(family_));
-  family_.samples.clear();
+  family_.encoded_samples.clear();
 }
 
 }  // namespace vigie::collect

@@ -1,7 +1,8 @@
 // Builds one expfmt::MetricFamily from a full exposition name (e.g. node_cpu_seconds_total),
 // a type and a help string. Shared by every collector so that the naming rule lives in one place:
 // the family name drops the counter suffix _total (as OpenMetrics names families), each sample
-// carries the full name in __name__.
+// carries the full name. Samples go straight into the family's encoded_samples (exposition text,
+// see expfmt::MetricFamily) rather than label sets: no allocations per label at every scrape.
 #pragma once
 
 #include <initializer_list>
@@ -27,7 +28,7 @@ class FamilyBuilder {
   // A sample with labels given as a vector (for label sets built at run time).
   FamilyBuilder& Add(std::vector<Label> labels, double value);
 
-  bool empty() const { return family_.samples.empty(); }
+  bool empty() const { return family_.encoded_samples.empty(); }
   const std::string& sample_name() const { return sample_name_; }
 
   // Moves the family into `out` (even when it has no samples only if `keep_empty`).

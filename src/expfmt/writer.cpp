@@ -18,25 +18,16 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
 
 // HELP text: 0.0.4 escapes backslash and newline; OpenMetrics also escapes double quotes.
 void AppendEscapedHelp(std::string* out, std::string_view text, bool openmetrics) {
-  for (char c : text) {
-    switch (c) {
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '"':
-        if (openmetrics) {
-          out->append("\\\"");
-        } else {
-          out->push_back(c);
-        }
-        break;
-      default:
-        out->push_back(c);
-    }
+  // Runs without anything to escape (most help texts whole) are appended at once.
+  size_t start = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c != '\\' && c != '\n' && (c != '"' || !openmetrics)) continue;
+    out->append(text.substr(start, i - start));
+    out->append(c == '\\' ? "\\\\" : c == '\n' ? "\\n" : "\\\"");
+    start = i + 1;
   }
+  out->append(text.substr(start));
 }
 
 void AppendEscapedLabelValue(std::string* out, std::string_view value) {

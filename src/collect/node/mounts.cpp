@@ -105,6 +105,7 @@ class MountTable {
       }
       if (!text.ok()) return text.error();
       VIGIE_ASSIGN_OR_RETURN(entries_, ParseMounts(*text));
+      ++generation_;
       return &entries_;
     }
     auto now = std::chrono::steady_clock::now();
@@ -115,8 +116,12 @@ class MountTable {
       return st.error();
     }
     read_at_ = now;
+    ++generation_;
     return &entries_;
   }
+
+  // Changes whenever Get() parsed the table again (every call on test trees).
+  uint64_t generation() const { return generation_; }
 
  private:
   bool Changed() {
@@ -169,6 +174,7 @@ class MountTable {
   int fd_ = -1;
   std::string buf_;
   std::vector<MountEntry> entries_;
+  uint64_t generation_ = 0;
   std::chrono::steady_clock::time_point read_at_;
 };
 
@@ -244,16 +250,12 @@ class FilesystemCollector final : public Collector {
 
   Status Collect(std::vector<expfmt::MetricFamily>* out) override {
     VIGIE_ASSIGN_OR_RETURN(const std::vector<MountEntry>* table, mounts_table_.Get(o_.paths));
-    const std::vector<MountEntry>& mounts = *table;
-
-    // When the table is the agent's own (its container's), the host's mounts are those under
-    // --path.rootfs; the container's other mounts (its overlay root, /etc/hosts binds) are not
-    // the host's file systems and are left out.
-    bool own_table = false;
-    if (rootfs_ != "/") {
-      for (const auto& m : mounts) {
-        if (UnderRootfs(m.mount_point, rootfs_)) own_table = true;
-      }
+    // The mounts to report change only with the table: selected again when it was re-read
+    // (hundreds of container mounts, each matched against two regexes, would otherwise be
+    // filtered at every scrape).
+    if (selected_generation_ != mounts_table_.generation()) {
+      Select(*table);
+      selected_generation_ = mounts_table_.generation();
     }
 
     using T = expfmt::MetricType;
@@ -268,18 +270,10 @@ class FilesystemCollector final : public Collector {
     FamilyBuilder err("node_filesystem_device_error", T::kGauge,
                       "Whether an error occurred while getting statistics for the given device.");
 
-    std::set<std::tuple<std::string, std::string, std::string>> seen;
-    for (const auto& m : mounts) {
-      if (own_table && !UnderRootfs(m.mount_point, rootfs_)) continue;
-      std::string mount_point = o_.paths.StripRootfs(m.mount_point);
-      if (mp_exclude_ && RegexFind(*mp_exclude_, mount_point)) continue;
-      if (fs_exclude_ && RegexFind(*fs_exclude_, m.fs_type)) continue;
-      // One series per device, mountpoint and fstype, even when mounted several times.
-      if (!seen.emplace(m.device, mount_point, m.fs_type).second) continue;
+    for (const SelectedMount& m : selected_) {
       LabelPairs labels = {
-          {"device", m.device}, {"fstype", m.fs_type}, {"mountpoint", mount_point}};
-      std::string path = o_.paths.Rootfs(mount_point);
-      auto st = MayHang(m.fs_type) ? watchdog_.Call(o_.statfs, path) : o_.statfs(path);
+          {"device", m.device}, {"fstype", m.fs_type}, {"mountpoint", m.mount_point}};
+      auto st = m.may_hang ? watchdog_.Call(o_.statfs, m.path) : o_.statfs(m.path);
       if (!st.ok()) {
         err.Add(labels, 1);
         continue;
@@ -291,7 +285,7 @@ class FilesystemCollector final : public Collector {
       avail.Add(labels, static_cast<double>(st->blocks_avail) * bsize);
       files.Add(labels, static_cast<double>(st->files));
       files_free.Add(labels, static_cast<double>(st->files_free));
-      ro.Add(labels, MountIsReadOnly(m.options) ? 1 : 0);
+      ro.Add(labels, m.read_only ? 1 : 0);
     }
     avail.MoveTo(out);
     err.MoveTo(out);
@@ -304,10 +298,48 @@ class FilesystemCollector final : public Collector {
   }
 
  private:
+  struct SelectedMount {
+    std::string device, fs_type, mount_point;  // labels (mount point without --path.rootfs)
+    std::string path;                          // what statfs is asked about
+    bool read_only = false;
+    bool may_hang = false;  // asked through the watchdog
+  };
+
+  void Select(const std::vector<MountEntry>& mounts) {
+    selected_.clear();
+    // When the table is the agent's own (its container's), the host's mounts are those under
+    // --path.rootfs; the container's other mounts (its overlay root, /etc/hosts binds) are not
+    // the host's file systems and are left out.
+    bool own_table = false;
+    if (rootfs_ != "/") {
+      for (const auto& m : mounts) {
+        if (UnderRootfs(m.mount_point, rootfs_)) own_table = true;
+      }
+    }
+    std::set<std::tuple<std::string, std::string, std::string>> seen;
+    for (const auto& m : mounts) {
+      if (own_table && !UnderRootfs(m.mount_point, rootfs_)) continue;
+      std::string mount_point = o_.paths.StripRootfs(m.mount_point);
+      if (mp_exclude_ && RegexFind(*mp_exclude_, mount_point)) continue;
+      if (fs_exclude_ && RegexFind(*fs_exclude_, m.fs_type)) continue;
+      // One series per device, mountpoint and fstype, even when mounted several times.
+      if (!seen.emplace(m.device, mount_point, m.fs_type).second) continue;
+      SelectedMount& s = selected_.emplace_back();
+      s.path = o_.paths.Rootfs(mount_point);
+      s.device = m.device;
+      s.fs_type = m.fs_type;
+      s.mount_point = std::move(mount_point);
+      s.read_only = MountIsReadOnly(m.options);
+      s.may_hang = MayHang(m.fs_type);
+    }
+  }
+
   NodeOptions o_;
   MountTable mounts_table_;
   StatFsWatchdog watchdog_{o_.filesystem_mount_timeout};
   std::string rootfs_;
+  std::vector<SelectedMount> selected_;
+  uint64_t selected_generation_ = 0;  // of mounts_table_ when selected_ was chosen
   std::shared_ptr<const re2::RE2> mp_exclude_, fs_exclude_;
 };
 

@@ -11,6 +11,7 @@
 #include "../docker/fake_engine.h"
 #include "collect/engine/engine_facts.h"
 #include "docker/client.h"
+#include "expfmt/writer.h"
 
 namespace vigie::collect {
 namespace {
@@ -60,6 +61,7 @@ TEST(EngineCollector, FactsFromTheApi) {
   std::vector<expfmt::MetricFamily> out;
   Status st = c->Collect(&out);
   ASSERT_TRUE(st.ok()) << st.error().message();
+  for (auto& f : out) ASSERT_TRUE(expfmt::ExpandEncodedSamples(&f).ok());
 
   EXPECT_EQ(*Value(out, "engine_daemon_engine_info",
                    {{"version", "20.10.24+dfsg1"},

@@ -8,6 +8,7 @@
 #include "collect/node.h"
 #include "collect/node/machine.h"
 #include "core/fs.h"
+#include "expfmt/writer.h"
 
 namespace vigie::collect {
 namespace {
@@ -49,7 +50,8 @@ class MachineCollectorTest : public ::testing::Test {
     std::vector<expfmt::MetricFamily> out;
     Status st = c.Collect(&out);
     EXPECT_TRUE(st.ok()) << st.error().message();
-    for (const auto& f : out) {
+    for (auto& f : out) {
+      EXPECT_TRUE(expfmt::ExpandEncodedSamples(&f).ok());
       if (f.name != name || f.samples.size() != 1) continue;
       if (labels != nullptr) *labels = f.samples[0].labels;
       return f.samples[0].value;
