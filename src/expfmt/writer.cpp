@@ -96,6 +96,42 @@ void AppendLabelPair(std::string* out, std::string_view name, std::string_view v
   out->push_back('"');
 }
 
+// The fixed-notation range (1e-4 <= |v| < 1e6) without a general shortest-digits conversion:
+// the fewest decimals k for which some integer m has m / 10^k == v. That decimal reads back to
+// `v` (m and 10^k are exact doubles and division rounds correctly), and no shorter one does.
+// Limited to m < 2^49: there v * 10^k is within 1/16 of m, so rounding it finds m, and the
+// decimals are coarser than the doubles, so m is the only candidate (no tie to break). Covers
+// counters kept in integer units (CPU nanoseconds or ticks shown as seconds). False when it
+// does not apply.
+bool AppendShortFixed(std::string* out, double v) {
+  static constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  constexpr double kLimit = 562949953421312.0;  // 2^49
+  const double a = std::fabs(v);
+  if (!(a >= 1e-4 && a < 1e6)) return false;
+  for (size_t k = 1; k < std::size(kPow10); ++k) {
+    const double scaled = a * kPow10[k];
+    if (scaled >= kLimit) return false;
+    const double m = std::nearbyint(scaled);
+    if (m / kPow10[k] != a) continue;
+    char buf[24];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), static_cast<uint64_t>(m));
+    const size_t len = static_cast<size_t>(end - buf);
+    if (v < 0) out->push_back('-');
+    if (len > k) {
+      out->append(buf, len - k);
+      out->push_back('.');
+      out->append(buf + len - k, k);
+    } else {
+      out->append("0.");
+      out->append(k - len, '0');
+      out->append(buf, len);
+    }
+    return true;
+  }
+  return false;
+}
+
 void AppendFloat(std::string* out, double v) {
   if (std::isnan(v)) {
     out->append("NaN");
@@ -115,6 +151,7 @@ void AppendFloat(std::string* out, double v) {
     AppendInt(out, static_cast<int64_t>(v));
     return;
   }
+  if (AppendShortFixed(out, v)) return;
   // Otherwise the shortest digits that read back to `v`, laid out like Go's
   // strconv.FormatFloat(v, 'g', -1, 64): an exponent when it is below -4 or at least 6.
   char buf[40];
@@ -127,8 +164,27 @@ void AppendFloat(std::string* out, double v) {
     out->append(buf, end);
     return;
   }
-  auto [fend, fec] = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::fixed);
-  out->append(buf, fend);
+  // Fixed notation from the same digits ("-d.ddd" before the 'e'), rather than converting
+  // again: the digits are the shortest either way, only the point moves. Not an integer (those
+  // were written above), so with exponent >= 0 there are digits after the point.
+  const char* p = buf;
+  if (*p == '-') out->push_back(*p++);
+  char digits[24];
+  size_t n = 0;
+  for (const char* q = p; q < e - 1; ++q) {
+    if (*q != '.') digits[n++] = *q;
+  }
+  std::string_view d(digits, n);
+  if (exponent >= 0) {
+    const size_t int_digits = static_cast<size_t>(exponent) + 1;
+    out->append(d.substr(0, int_digits));
+    out->push_back('.');
+    out->append(d.substr(int_digits));
+  } else {
+    out->append("0.");
+    out->append(static_cast<size_t>(-exponent - 1), '0');
+    out->append(d);
+  }
 }
 
 void Writer::BeginFamily(std::string_view name, MetricType type, std::string_view help,

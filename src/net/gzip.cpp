@@ -36,6 +36,11 @@ struct GzipEncoder::State {
   // uninitialised: only the part a body needs becomes resident.
   std::unique_ptr<uint8_t[]> isal_level_buf;
   size_t isal_level_buf_size = 0;
+  // CompressWhole's output room, also left uninitialised and kept: sized for incompressible
+  // input (~the body's size) while a metric body shrinks about 15x, so zero-filling it in `out`
+  // would write far more memory than the compressed bytes.
+  std::unique_ptr<uint8_t[]> room;
+  size_t room_size = 0;
 };
 
 GzipEncoder::GzipEncoder(int level) : state_(std::make_unique<State>()) {
@@ -51,11 +56,13 @@ void GzipEncoder::CompressWhole(std::string_view data, std::string* out) {
     state_->isal_level_buf_size = IsalLevelBufSize(level);
     state_->isal_level_buf = std::make_unique_for_overwrite<uint8_t[]>(state_->isal_level_buf_size);
   }
-  size_t old = out->size();
   // Room for stored blocks (5 bytes per 64 KiB) and the header and trailer, with slack for
   // ISA-L's wide writes; should it still not fit, the streaming path below does the body.
   size_t room = data.size() + data.size() / 64 + 1024;
-  out->resize(old + room);
+  if (state_->room_size < room) {
+    state_->room = std::make_unique_for_overwrite<uint8_t[]>(room);
+    state_->room_size = room;
+  }
   isal_zstream z;
   isal_deflate_stateless_init(&z);
   z.level = static_cast<uint32_t>(level);
@@ -66,13 +73,12 @@ void GzipEncoder::CompressWhole(std::string_view data, std::string* out) {
   z.flush = NO_FLUSH;
   z.next_in = reinterpret_cast<uint8_t*>(const_cast<char*>(data.data()));
   z.avail_in = static_cast<uint32_t>(data.size());
-  z.next_out = reinterpret_cast<uint8_t*>(out->data() + old);
+  z.next_out = state_->room.get();
   z.avail_out = static_cast<uint32_t>(room);
   if (data.size() <= UINT32_MAX / 2 && isal_deflate_stateless(&z) == COMP_OK) {
-    out->resize(old + z.total_out);
+    out->append(reinterpret_cast<const char*>(state_->room.get()), z.total_out);
     return;
   }
-  out->resize(old);
   Reset();
   Write(data, false, out);
   Finish(out);

@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <limits>
+#include <random>
 
 namespace vigie::expfmt {
 namespace {
@@ -52,6 +56,46 @@ TEST(AppendFloatTest, RoundTripsThroughStrtod) {
     std::string out;
     AppendFloat(&out, v);
     EXPECT_EQ(std::strtod(out.c_str(), nullptr), v) << out;
+  }
+}
+
+// The fixed-notation range (exponent -4..5) is written by its own paths (short decimals found
+// directly, else laid out from the scientific digits); it must match a direct shortest fixed
+// conversion for every value.
+TEST(AppendFloatTest, FixedRangeMatchesShortestFixedConversion) {
+  std::mt19937_64 rng(42);
+  auto reference = [](double v) {
+    char buf[64];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::fixed);
+    return std::string(buf, end);
+  };
+  std::uniform_int_distribution<int> exp10(-4, 5);
+  std::uniform_real_distribution<double> unit(1.0, 10.0);
+  for (int i = 0; i < 200000; ++i) {
+    double v;
+    switch (i % 5) {
+      case 4: {  // any bit pattern (most fall outside the range and are skipped)
+        uint64_t bits = (rng() & 0x000fffffffffffffull) | ((1023ull - 14 + rng() % 34) << 52);
+        std::memcpy(&v, &bits, sizeof v);
+        break;
+      }
+      case 0:  // any double of the range
+        v = unit(rng) * std::pow(10.0, exp10(rng));
+        break;
+      case 1:  // nanoseconds as seconds, as cgroup CPU counters are
+        v = static_cast<double>(rng() % 100000000000000ull) / 1e9;
+        break;
+      case 2:  // USER_HZ ticks as seconds
+        v = static_cast<double>(rng() % 100000000ull) / 100;
+        break;
+      default:  // few digits, and the edges of the range
+        v = static_cast<double>(rng() % 1000) / 1000 * std::pow(10.0, exp10(rng));
+    }
+    if (i % 8 == 7) v = -v;
+    if (v == std::trunc(v) || std::fabs(v) < 1e-4 || std::fabs(v) >= 1e6) continue;
+    std::string out;
+    AppendFloat(&out, v);
+    ASSERT_EQ(out, reference(v)) << "value " << v;
   }
 }
 
