@@ -147,7 +147,7 @@ void FileCache::Prefetch() {
   item_files_.clear();
   for (CachedFile* f : open_) {
     if (f->fd_ < 0) continue;
-    items_.push_back(ReadBatch::Item{f->fd_, &f->content_, 0});
+    items_.push_back(ReadBatch::Item{f->fd_, &f->content_, 0, f->fixed_lines_});
     item_files_.push_back(f);
   }
   if (!batch_->Run(&items_)) {

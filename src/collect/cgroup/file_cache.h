@@ -43,6 +43,11 @@ class CachedFile {
   // Whether a cache keeps it open (it was read during the current or the previous scrape).
   bool is_open() const { return cache_ != nullptr; }
 
+  // Declares that the file always has the same lines (a single value, a fixed set of "key
+  // value" lines, or lines ending with a "Total" line), so that batched reads ask for exactly
+  // its previous length: see ReadBatch::Item::fixed_lines. Not for lists such as cgroup.procs.
+  void set_fixed_lines() { fixed_lines_ = true; }
+
  private:
   friend class FileCache;
   FileCache* cache_ = nullptr;              // set while open (registered in cache_->open_)
@@ -52,6 +57,7 @@ class CachedFile {
   uint64_t used_ = 0;                       // the last scrape that read it
   uint64_t fetched_ = 0;  // the scrape whose Prefetch read `content_` (or met `error_`)
   int error_ = 0;
+  bool fixed_lines_ = false;
   std::string content_;
 };
 

@@ -18,6 +18,15 @@ struct V1Files {
   CachedFile mem_usage, mem_stat, mem_limit, failcnt;
   CachedFile io_bytes, io_ops;              // blkio, *_recursive
   CachedFile io_bytes_plain, io_ops_plain;  // blkio, where *_recursive is missing
+
+  // Every file but the process list has fixed lines (blkio's end with "Total").
+  V1Files() {
+    for (CachedFile* c :
+         {&usage, &acct_stat, &shares, &period, &quota, &cpu_stat, &mem_usage, &mem_stat,
+          &mem_limit, &failcnt, &io_bytes, &io_ops, &io_bytes_plain, &io_ops_plain}) {
+      c->set_fixed_lines();
+    }
+  }
 };
 
 class V1Reader final : public CgroupReader {

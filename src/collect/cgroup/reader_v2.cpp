@@ -14,6 +14,14 @@ struct V2Files {
   std::string dir;
   CachedFile cpu_stat, cpu_weight, cpu_max, memory_max;
   CachedFile memory_current, memory_stat, memory_events, swap_current, io_stat, procs;
+
+  // Every file but the process list and io.stat (a line per device) has fixed lines.
+  V2Files() {
+    for (CachedFile* c : {&cpu_stat, &cpu_weight, &cpu_max, &memory_max, &memory_current,
+                          &memory_stat, &memory_events, &swap_current}) {
+      c->set_fixed_lines();
+    }
+  }
 };
 
 class V2Reader final : public CgroupReader {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -98,6 +99,88 @@ TEST(CgroupKernelRead, BatchMatchesPlainReads) {
   EXPECT_NE(one[0].error, 0);
   for (int fd : fds) ::close(fd);
   ::close(bad);
+}
+
+// Files with fixed lines are read asking for exactly their previous length; every change
+// such a file can see must still come back whole: same length, longer (a value gains a digit,
+// the cut falling inside a line or at a line break), shorter, and blkio's "Total" files gaining
+// or losing a device line.
+TEST(CgroupKernelRead, FixedLineFilesReadWholeWhateverTheirNewLength) {
+  auto batch = ReadBatch::Create();
+  if (batch == nullptr) GTEST_SKIP() << "io_uring is not available here";
+  testing::TempDir dir;
+  struct Case {
+    std::string before, after;
+  };
+  const std::vector<Case> cases = {
+      {"123\n", "456\n"},                             // same length
+      {"999\n", "1000\n"},                            // a digit more: cut inside the line
+      {"1000\n", "999\n"},                            // shorter
+      {"user 5\nsystem 7\n", "user 50\nsystem 7\n"},  // cut inside the last line
+      {"user 5\nsystem 7\n", "user 5\nsystem 70\n"},  // cut before its line break
+      {"a 1\nb 2\nc 3\n", "a 1\nb 22\nc 3\n"},        // cut at a line break, key c
+      {"Total 0\n", "8:0 Read 1\nTotal 1\n"},         // blkio: a device appears
+      {"8:0 Read 1\nTotal 1\n", "Total 0\n"},         // and goes
+      {"8:0 Read 1\nTotal 1\n", "8:0 Read 1\n8:16 Read 2\nTotal 3\n"},
+      {"8:0 Read 1\nTotal 11\n", "8:0 Read 12\nTotal 1\n"},   // same length, same lines
+      {"a 1\nb 2\nc 3\n", "a 123456789\nb 2\nc 3\n"},         // cut at a line break, 1 line
+      {"8:0 R 1\nTotal 1\n", "8:0 R 1\n8:1 R 2\nTotal 3\n"},  // cut at a break, same count
+      {std::string(5000, 'x') + "\n", "short\n"},             // was longer than a slot
+  };
+  std::vector<std::string> outs(cases.size());
+  std::vector<int> fds;
+  std::vector<ReadBatch::Item> items;
+  for (size_t i = 0; i < cases.size(); ++i) {
+    std::string path = dir.Join("f" + std::to_string(i));
+    Write(path, cases[i].before);
+    fds.push_back(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    ASSERT_GE(fds.back(), 0);
+    items.push_back({fds.back(), &outs[i], -1, /*fixed_lines=*/true});
+  }
+  ASSERT_TRUE(batch->Run(&items));
+  for (size_t i = 0; i < cases.size(); ++i) EXPECT_EQ(outs[i], cases[i].before) << i;
+  for (size_t i = 0; i < cases.size(); ++i)
+    Write(dir.Join("f" + std::to_string(i)), cases[i].after);
+  for (auto& it : items) it.error = -1;
+  ASSERT_TRUE(batch->Run(&items));
+  for (size_t i = 0; i < cases.size(); ++i) {
+    EXPECT_EQ(items[i].error, 0) << i;
+    EXPECT_EQ(outs[i], cases[i].after) << i;
+  }
+  for (int fd : fds) ::close(fd);
+}
+
+// The same on kernel files, whose content the kernel regenerates on every read: the batch's
+// answer equals a plain read's twice in a row (the second asks for the first's length).
+TEST(CgroupKernelRead, FixedLineKernelFilesMatchPlainReads) {
+  auto batch = ReadBatch::Create();
+  if (batch == nullptr) GTEST_SKIP() << "io_uring is not available here";
+  std::vector<std::string> paths;
+  for (const char* p :
+       {"/sys/fs/cgroup/memory/memory.stat", "/sys/fs/cgroup/cpuacct/cpuacct.stat",
+        "/sys/fs/cgroup/memory.stat", "/sys/fs/cgroup/cpu.stat", "/proc/self/cgroup"}) {
+    if (::access(p, R_OK) == 0) paths.push_back(p);
+  }
+  if (paths.empty()) GTEST_SKIP() << "no cgroup files to read here";
+  for (const auto& path : paths) {
+    SCOPED_TRACE(path);
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    ASSERT_GE(fd, 0);
+    std::string out;
+    for (int round = 0; round < 2; ++round) {
+      std::vector<ReadBatch::Item> one = {{fd, &out, -1, true}};
+      ASSERT_TRUE(batch->Run(&one));
+      EXPECT_EQ(one[0].error, 0);
+      // Counters move between the two reads; the keys and the line count do not.
+      std::string plain = Slurp(path);
+      EXPECT_EQ(std::count(out.begin(), out.end(), '\n'),
+                std::count(plain.begin(), plain.end(), '\n'));
+      EXPECT_EQ(out.substr(0, out.find(' ')), plain.substr(0, plain.find(' ')));
+      ASSERT_FALSE(out.empty());
+      EXPECT_EQ(out.back(), '\n');
+    }
+    ::close(fd);
+  }
 }
 
 TEST(CgroupKernelRead, PrefetchServesTheNextScrape) {
