@@ -43,9 +43,10 @@ class CachedFile {
   // Whether a cache keeps it open (it was read during the current or the previous scrape).
   bool is_open() const { return cache_ != nullptr; }
 
-  // Declares that the file always has the same lines (a single value, a fixed set of "key
-  // value" lines, or lines ending with a "Total" line), so that batched reads ask for exactly
-  // its previous length: see ReadBatch::Item::fixed_lines. Not for lists such as cgroup.procs.
+  // Declares that the file is a single value or "key value" lines in a fixed key order whose
+  // last key appears once (a fixed set of keys, or lines ending with a "Total" line), so that
+  // batched reads ask for exactly its previous length: see ReadBatch::Item::fixed_lines. Not
+  // for lists such as cgroup.procs.
   void set_fixed_lines() { fixed_lines_ = true; }
 
  private:

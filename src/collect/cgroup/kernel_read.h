@@ -39,12 +39,12 @@ class ReadBatch {
     int fd = -1;
     std::string* out = nullptr;  // replaced with the file's content
     int error = 0;               // 0, or the errno of the failed read
-    // The file always has the same lines (one value, or "key value" lines with a fixed set of
-    // keys, or ending in a "Total" line no other line starts with): the read then asks for
-    // exactly the length of *out's previous content. io_uring retries a short read of a regular
-    // file (cgroupfs files are) to confirm its end, with a poll, task work and a second read;
-    // a read that fills what was asked is not retried, and it is the whole file when it ends
-    // with a line break, has as many lines as before and its last line has the same key
+    // The file is one value, or "key value" lines whose keys come in a fixed order with the
+    // last key appearing once (a fixed set of keys, or any lines ending with a "Total" line):
+    // the read then asks for exactly the length of *out's previous content. io_uring retries
+    // a short read of a regular file (cgroupfs files are) to confirm its end, with a poll, task
+    // work and a second read; a read that fills what was asked is not retried, and it is the
+    // whole file when it ends with a line break and its last line has the previous last key
     // (otherwise it is finished with pread). About a third of the cost of a small file's read.
     bool fixed_lines = false;
   };
