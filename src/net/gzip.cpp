@@ -51,13 +51,22 @@ GzipEncoder::GzipEncoder(int level) : state_(std::make_unique<State>()) {
 GzipEncoder::~GzipEncoder() { deflateEnd(&state_->z); }
 
 void GzipEncoder::CompressWhole(std::string_view data, std::string* out) {
+  // ISA-L counts in 32 bits; beyond that, or should the room not suffice, the streaming path.
+  if (data.size() > UINT32_MAX / 2 || !CompressStateless(data, out)) {
+    Reset();
+    Write(data, false, out);
+    Finish(out);
+  }
+}
+
+bool GzipEncoder::CompressStateless(std::string_view data, std::string* out) {
   int level = IsalLevel(state_->level);
   if (state_->isal_level_buf == nullptr) {
     state_->isal_level_buf_size = IsalLevelBufSize(level);
     state_->isal_level_buf = std::make_unique_for_overwrite<uint8_t[]>(state_->isal_level_buf_size);
   }
   // Room for stored blocks (5 bytes per 64 KiB) and the header and trailer, with slack for
-  // ISA-L's wide writes; should it still not fit, the streaming path below does the body.
+  // ISA-L's wide writes.
   size_t room = data.size() + data.size() / 64 + 1024;
   if (state_->room_size < room) {
     state_->room = std::make_unique_for_overwrite<uint8_t[]>(room);
@@ -75,13 +84,9 @@ void GzipEncoder::CompressWhole(std::string_view data, std::string* out) {
   z.avail_in = static_cast<uint32_t>(data.size());
   z.next_out = state_->room.get();
   z.avail_out = static_cast<uint32_t>(room);
-  if (data.size() <= UINT32_MAX / 2 && isal_deflate_stateless(&z) == COMP_OK) {
-    out->append(reinterpret_cast<const char*>(state_->room.get()), z.total_out);
-    return;
-  }
-  Reset();
-  Write(data, false, out);
-  Finish(out);
+  if (isal_deflate_stateless(&z) != COMP_OK) return false;
+  out->append(reinterpret_cast<const char*>(state_->room.get()), z.total_out);
+  return true;
 }
 
 void GzipEncoder::Reset() { deflateReset(&state_->z); }

@@ -36,6 +36,9 @@ class GzipEncoder {
   void Reset();
 
  private:
+  // CompressWhole's ISA-L path; false when ISA-L fails (out untouched).
+  bool CompressStateless(std::string_view data, std::string* out);
+
   struct State;
   std::unique_ptr<State> state_;
 };
