@@ -56,12 +56,12 @@ FamilyBuilder& FamilyBuilder::Add(double value) {
 }
 
 FamilyBuilder& FamilyBuilder::Add(LabelPairs labels, double value) {
-  // Node collectors give a handful of labels; more would go through the vector form.
+  // Node collectors give a handful of labels: sorted on the stack, more in a vector.
   constexpr size_t kMax = 16;
   if (labels.size() > kMax) {
-    std::vector<Label> v;
-    for (const auto& [name, val] : labels) v.push_back(Label{std::string(name), std::string(val)});
-    return Add(std::move(v), value);
+    std::vector<Pair> v(labels.begin(), labels.end());
+    AppendLine(&family_.encoded_samples, sample_name_, v.data(), v.size(), value);
+    return *this;
   }
   Pair pairs[kMax];
   std::copy(labels.begin(), labels.end(), pairs);
@@ -69,7 +69,7 @@ FamilyBuilder& FamilyBuilder::Add(LabelPairs labels, double value) {
   return *this;
 }
 
-FamilyBuilder& FamilyBuilder::Add(std::vector<Label> labels, double value) {
+FamilyBuilder& FamilyBuilder::Add(const std::vector<Label>& labels, double value) {
   std::vector<Pair> pairs;
   pairs.reserve(labels.size());
   for (const Label& l : labels) pairs.emplace_back(l.name, l.value);

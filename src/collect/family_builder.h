@@ -26,7 +26,7 @@ class FamilyBuilder {
   // A sample with labels (any order; __name__ is added).
   FamilyBuilder& Add(LabelPairs labels, double value);
   // A sample with labels given as a vector (for label sets built at run time).
-  FamilyBuilder& Add(std::vector<Label> labels, double value);
+  FamilyBuilder& Add(const std::vector<Label>& labels, double value);
 
   bool empty() const { return family_.encoded_samples.empty(); }
   const std::string& sample_name() const { return sample_name_; }

@@ -143,7 +143,7 @@ class EngineCollector final : public Collector {
                     {"service_mode", svc.mode},
                     {"stack", stack != svc.labels.end() ? std::string_view(stack->second) : ""}});
       desired.Add(labels, want);
-      running.Add(std::move(labels), have);
+      running.Add(labels, have);
     }
     desired.MoveTo(out);
     running.MoveTo(out);
