@@ -274,6 +274,12 @@ void Writer::WriteSample(std::string_view name, const Labels& labels, std::strin
   out->push_back('\n');
 }
 
+bool IsCounterTotalSample(std::string_view sample, std::string_view family) {
+  if (EndsWith(family, kTotalSuffix)) return sample == family;
+  return sample.size() == family.size() + kTotalSuffix.size() && sample.starts_with(family) &&
+         EndsWith(sample, kTotalSuffix);
+}
+
 MetricType WrittenAs(const MetricFamily& family, Format format, std::string* name) {
   const bool om = format == Format::kOpenMetrics1;
   name->assign(family.name);
@@ -307,10 +313,8 @@ MetricType WrittenAs(const MetricFamily& family, Format format, std::string* nam
   } else if (!EndsWith(family_name, kTotalSuffix)) {
     // A family parsed from OpenMetrics ("foo" with samples "foo_total"): in 0.0.4 the
     // metadata carries the sample name so Prometheus attaches it to the series.
-    bool all_total = all_names([&](std::string_view n) {
-      return n.size() == family_name.size() + kTotalSuffix.size() &&
-             n.substr(0, family_name.size()) == family_name && EndsWith(n, kTotalSuffix);
-    });
+    bool all_total =
+        all_names([&](std::string_view n) { return IsCounterTotalSample(n, family_name); });
     if (all_total) name->append(kTotalSuffix);
   }
   return MetricType::kCounter;

@@ -46,6 +46,10 @@ class Writer {
 // exposition.
 MetricType WrittenAs(const MetricFamily& family, Format format, std::string* name);
 
+// Whether `sample` is named as a counter family's `_total` samples: "x_total" for a family
+// named "x_total" (as 0.0.4 names it) and for one named "x" (as OpenMetrics does).
+bool IsCounterTotalSample(std::string_view sample, std::string_view family);
+
 // Writes all families and finishes.
 std::string WriteAll(const std::vector<MetricFamily>& families, Format format);
 

@@ -159,15 +159,6 @@ std::string KeepRelayedLines(std::string_view text) {
   return out;
 }
 
-// Whether a sample is named as a counter family's samples are: "x_total" for "x_total" (0.0.4)
-// and for "x" (OpenMetrics).
-bool IsCounterSampleName(std::string_view sample, std::string_view family) {
-  constexpr std::string_view kTotal = "_total";
-  if (family.ends_with(kTotal)) return sample == family;
-  return sample.size() == family.size() + kTotal.size() && sample.starts_with(family) &&
-         sample.ends_with(kTotal);
-}
-
 // The sample line as the writer spells it (name{labels} value). A timestamp (dockerd sends
 // none) is dropped: the relayed values are as of the agent's scrape.
 void AppendSampleLine(const expfmt::Parser& p, std::string* line) {
@@ -248,7 +239,8 @@ Result<std::vector<expfmt::MetricFamily>> RelayedDockerdFamilies(
         // The writer names a counter after its samples, which must then all be "x_total"
         // (0.0.4 lets a counter "x_total" also hold "x_total_total", and "x" hold "x"): the
         // other name is relayed as an untyped family of its own.
-        if (type == expfmt::MetricType::kCounter && !IsCounterSampleName(p.MetricName(), name)) {
+        if (type == expfmt::MetricType::kCounter &&
+            !expfmt::IsCounterTotalSample(p.MetricName(), name)) {
           if (!odd) {
             out.push_back(expfmt::MetricFamily{
                 std::string(p.MetricName()), expfmt::MetricType::kUnknown, {}, {}, {}, {}});

@@ -188,6 +188,15 @@ TEST(WriterTest, WriteFamilyAdaptsCounterNamesBetweenFormats) {
   EXPECT_EQ(WriteAll({legacy}, Format::kText004), "# TYPE hits counter\nhits 5\n");
 }
 
+TEST(WriterTest, CounterTotalSampleNames) {
+  EXPECT_TRUE(IsCounterTotalSample("x_total", "x_total"));
+  EXPECT_TRUE(IsCounterTotalSample("x_total", "x"));
+  EXPECT_FALSE(IsCounterTotalSample("x_total_total", "x_total"));
+  EXPECT_FALSE(IsCounterTotalSample("x", "x"));
+  EXPECT_FALSE(IsCounterTotalSample("y_total", "x"));
+  EXPECT_FALSE(IsCounterTotalSample("x_created", "x"));
+}
+
 TEST(WriterTest, WrittenAsNamesTheTypeLine) {
   std::string name;
   MetricFamily text_counter{"jobs_total", MetricType::kCounter, "", "", {}, {}};
