@@ -65,7 +65,9 @@ class ReadBatch {
   bool RunChunk(Item* items, size_t n);
 
   std::unique_ptr<Ring> ring_;
-  std::vector<char> slots_;  // one read buffer per in-flight request
+  std::vector<char> buffer_;  // the reads of a chunk, each at its offset
+  std::vector<unsigned> asked_;
+  std::vector<size_t> offsets_;
   std::vector<char> scratch_;
 };
 

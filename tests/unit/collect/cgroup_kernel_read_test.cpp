@@ -66,9 +66,9 @@ TEST(CgroupKernelRead, BatchMatchesPlainReads) {
   if (batch == nullptr) GTEST_SKIP() << "io_uring is not available here";
   testing::TempDir dir;
   std::vector<std::string> paths;
-  for (int i = 0; i < 70; ++i) {  // more than one ring's worth
+  for (int i = 0; i < 300; ++i) {  // more than one ring's worth
     paths.push_back(dir.Join("f" + std::to_string(i)));
-    Write(paths.back(), std::string(static_cast<size_t>(i) * 97 + 1, 'a' + i % 26));
+    Write(paths.back(), std::string(static_cast<size_t>(i % 40) * 97 + 1, 'a' + i % 26));
   }
   paths.push_back(dir.Join("big"));
   Write(paths.back(), std::string(10000, 'b'));  // longer than a ring slot
@@ -90,6 +90,19 @@ TEST(CgroupKernelRead, BatchMatchesPlainReads) {
     } else {
       EXPECT_EQ(outs[i], Slurp(paths[i]));
     }
+  }
+  // Read again after they changed: a read asks for about the previous length, so files that
+  // grew by more than that room (or shrank, or went from short to a whole slot) still come
+  // back whole.
+  for (int i = 0; i < 300; ++i) {
+    size_t size = i % 3 == 0 ? static_cast<size_t>(i % 40) * 97 + 1 + 3000 : i % 3 == 1 ? 5 : 4096;
+    Write(paths[static_cast<size_t>(i)], std::string(size, 'A' + i % 26));
+  }
+  ASSERT_TRUE(batch->Run(&items));
+  for (size_t i = 0; i < 300; ++i) {
+    SCOPED_TRACE(paths[i]);
+    EXPECT_EQ(items[i].error, 0);
+    EXPECT_EQ(outs[i], Slurp(paths[i]));
   }
   // A descriptor that is not readable gives its error, not a failed batch.
   int bad = ::open(dir.path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
