@@ -87,9 +87,9 @@ class ContainerCollector final : public Collector {
     VIGIE_RETURN_IF_ERROR(cgroup::DiscoverCgroups(*reader_, discovery_, &names_, &cgroups_));
     ++scrape_;
     now_ms_ = opts_.now ? opts_.now() : NowMs();
+    QueryTaskStates();  // before the reads: see What::tasks_counted
     reader_->BeginScrape();
     proc_.BeginScrape();
-    QueryTaskStates();
     for (const auto& cg : cgroups_) CollectOne(cg);
     reader_->EndScrape();
     proc_.EndScrape();
@@ -163,6 +163,11 @@ class ContainerCollector final : public Collector {
     what.throttling = e.spec.cpu_quota_us != 0;  // cAdvisor reports CFS figures only then
     // Without a limit the failure count stays 0; when the spec is read, the reader decides.
     what.failcnt = !read_spec && (!e.spec.has_memory || cgroup::IsLimited(e.spec.memory_limit));
+    // The root's list holds every process outside a child cgroup (kernel threads, mostly), and
+    // the kernel builds and sorts it at each read (~0.3 ms for 200 processes in a VM). cAdvisor
+    // reports container_processes only with its process metrics, which it leaves off by default.
+    what.processes = cg.path != "/";
+    if (e.tasks_ok) what.tasks_counted = static_cast<int64_t>(e.tasks.Total());
     Status st = reader_->Read(cg.path, what, &stats_);
     if (!st.ok()) {
       if (st.error().code() != ErrorCode::kNotFound && !e.logged_error) {

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 
 #include "core/log.h"
@@ -78,6 +79,7 @@ void FileCache::Close(CachedFile& f) {
 
 Result<const std::string*> FileCache::ReadOpen(CachedFile& f, const std::string& path) {
   f.used_ = scrape_;
+  f.read_ms_ = scrape_ms_;
   int err = 0;
   if (f.fetched_ == scrape_) {
     err = f.error_;
@@ -102,6 +104,7 @@ Result<const std::string*> FileCache::Read(CachedFile& f, std::string_view dir,
                                            std::string_view name) {
   if (f.cache_ == this) {
     f.used_ = scrape_;
+    f.read_ms_ = scrape_ms_;
     // The path is only needed for an error message.
     if (f.fetched_ == scrape_ && f.error_ == 0) return &f.content_;
     JoinInto(dir, name, &path_);
@@ -136,6 +139,9 @@ Result<bool> FileCache::Read(const std::string& path, std::string* out) {
 
 void FileCache::Prefetch() {
   prefetched_ = 0;
+  scrape_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now().time_since_epoch())
+                   .count();
   if (!real_ || open_.empty() || batch_failed_) return;
   if (!batch_tried_) {
     batch_tried_ = true;
@@ -143,24 +149,44 @@ void FileCache::Prefetch() {
     if (batch_ == nullptr) log::Debug("io_uring not available; reading cgroup files one by one");
   }
   if (batch_ == nullptr) return;
-  items_.clear();
-  item_files_.clear();
-  for (CachedFile* f : open_) {
-    if (f->fd_ < 0) continue;
-    items_.push_back(ReadBatch::Item{f->fd_, &f->content_, 0, f->fixed_lines_});
-    item_files_.push_back(f);
-  }
-  if (!batch_->Run(&items_)) {
+  // Repeating files after the others, in a batch of their own: a caller that judges whether a
+  // repeated content is still right (a cgroup's process list, by its CPU usage) reads that
+  // judgement from files read strictly before.
+  if (!PrefetchSome([](const CachedFile& f) { return !f.repeating_; }) ||
+      !PrefetchSome([](const CachedFile& f) { return f.repeating_; })) {
     // Keep the ring (reads may still be in flight into its buffers); read one by one from now.
     batch_failed_ = true;
     log::Warn("io_uring reads failed; reading cgroup files one by one from now on");
-    return;
   }
+}
+
+template <typename Pick>
+bool FileCache::PrefetchSome(Pick&& pick) {
+  items_.clear();
+  item_files_.clear();
+  for (CachedFile* f : open_) {
+    if (f->fd_ < 0 || !pick(*f)) continue;
+    items_.push_back(ReadBatch::Item{f->fd_, &f->content_, 0, f->fixed_lines_});
+    item_files_.push_back(f);
+  }
+  if (!batch_->Run(&items_)) return false;
   for (size_t i = 0; i < items_.size(); ++i) {
     item_files_[i]->fetched_ = scrape_;
     item_files_[i]->error_ = items_[i].error;
   }
-  prefetched_ = items_.size();
+  prefetched_ += items_.size();
+  return true;
+}
+
+Result<const std::string*> FileCache::ReadRepeating(CachedFile& f, std::string_view dir,
+                                                    std::string_view name, bool still_right,
+                                                    bool* built) {
+  // An open file last read long enough ago has had its kept content dropped by the kernel: its
+  // read built the content afresh. A file not open is opened by Read.
+  bool recent = f.cache_ == this && scrape_ms_ - f.read_ms_ < kRepeatWindowMs;
+  *built = !recent || !still_right;
+  if (recent && !still_right) Close(f);
+  return Read(f, dir, name);
 }
 
 void FileCache::EndScrape() {

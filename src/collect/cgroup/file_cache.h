@@ -49,6 +49,11 @@ class CachedFile {
   // for lists such as cgroup.procs.
   void set_fixed_lines() { fixed_lines_ = true; }
 
+  // Declares a file whose open handle can repeat what an earlier read returned, read with
+  // FileCache::ReadRepeating: cgroup v1's cgroup.procs keeps the pid list it built for an open
+  // file and serves it again to that file's reads until about a second passes without one.
+  void set_repeating() { repeating_ = true; }
+
  private:
   friend class FileCache;
   FileCache* cache_ = nullptr;              // set while open (registered in cache_->open_)
@@ -59,6 +64,8 @@ class CachedFile {
   uint64_t fetched_ = 0;  // the scrape whose Prefetch read `content_` (or met `error_`)
   int error_ = 0;
   bool fixed_lines_ = false;
+  bool repeating_ = false;
+  int64_t read_ms_ = 0;  // when it was last read (FileCache's clock)
   std::string content_;
 };
 
@@ -76,16 +83,28 @@ class FileCache {
   // read of `f`.
   Result<const std::string*> Read(CachedFile& f, std::string_view dir, std::string_view name);
 
+  // Reads a file declared set_repeating(). Read again within kRepeatWindowMs of its previous
+  // read, its kept handle may hand out the content built at an earlier read: that is taken
+  // when `still_right` (the caller knows nothing changed since; for a cgroup's process list,
+  // no task ran in the cgroup), and otherwise the file is opened afresh. *built tells whether
+  // the content returned was built by this scrape's read rather than repeated.
+  Result<const std::string*> ReadRepeating(CachedFile& f, std::string_view dir,
+                                           std::string_view name, bool still_right, bool* built);
+
   // Reads `path` into *out. Ok(false) when the file does not exist (or no longer does).
   Result<bool> Read(const std::string& path, std::string* out);
 
   // Reads at once every file read during the previous scrape (io_uring; nothing when it is not
   // available or `fs` is not the real file system); their reads until EndScrape return that
-  // content.
+  // content. Repeating files are read after all others.
   void Prefetch();
 
   // Closes the files not read since the previous call.
   void EndScrape();
+
+  // See ReadRepeating: more than the kernel's one second (after which it drops the kept pid
+  // list), with room for its delayed work to run late on a busy machine.
+  static constexpr int64_t kRepeatWindowMs = 5000;
 
   size_t open_files() const { return open_.size(); }
   // Files whose content the last Prefetch read (for tests and benchmarks).
@@ -94,6 +113,9 @@ class FileCache {
  private:
   friend class CachedFile;
   bool Open(CachedFile& f, const std::string& path, bool* missing);
+  // Reads the open files for which `pick` is true in one batch; false if the ring failed.
+  template <typename Pick>
+  bool PrefetchSome(Pick&& pick);
   void Close(CachedFile& f);
   Result<const std::string*> ReadOpen(CachedFile& f, const std::string& path);
 
@@ -101,6 +123,7 @@ class FileCache {
   const bool real_;  // fs is fs::Real(): descriptors of our own, batched reads
   size_t max_open_;
   uint64_t scrape_ = 1;
+  int64_t scrape_ms_ = 0;  // steady clock at the current scrape's Prefetch
   std::vector<CachedFile*> open_;
   std::unordered_map<std::string, std::unique_ptr<CachedFile>> by_path_;
   std::string path_;   // reused to build paths

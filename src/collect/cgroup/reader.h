@@ -36,6 +36,10 @@ class CgroupReader {
                              // read anyway when `spec` finds a quota)
     bool failcnt = true;     // limit hits (a file of its own, always 0 without a limit; read
                              // anyway when `spec` finds a limit)
+    bool processes = true;   // the process list (cgroup.procs)
+    // The tasks the kernel counted in the cgroup (taskstats) before this scrape's reads, or -1
+    // when unknown: how v1 tells whether a process list it is handed again is still right.
+    int64_t tasks_counted = -1;
   };
 
   // Reads the cgroup at `path` ("/" for the root, "/docker/<id>", ...) into `out` (cleared

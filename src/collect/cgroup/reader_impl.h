@@ -49,6 +49,12 @@ class FileReader {
     return true;
   }
 
+  // See FileCache::ReadRepeating; null when the file does not exist.
+  Result<const std::string*> ReadRepeating(CachedFile& f, const std::string& dir,
+                                           std::string_view file, bool still_right, bool* built) {
+    return cache_.ReadRepeating(f, dir, file, still_right, built);
+  }
+
   // Names of the subdirectories of `dir` into *out (its strings reused); empty when `dir` does
   // not exist. On the real file system one getdents64 into a kept buffer, no allocation.
   Status ListSubdirs(const std::string& dir, std::vector<std::string>* out);

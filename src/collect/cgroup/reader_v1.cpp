@@ -19,13 +19,20 @@ struct V1Files {
   CachedFile io_bytes, io_ops;              // blkio, *_recursive
   CachedFile io_bytes_plain, io_ops_plain;  // blkio, where *_recursive is missing
 
-  // Every file but the process list has fixed lines (blkio's end with "Total").
+  // The CPU usage and task count when the kernel last built the process list (see ReadCpu).
+  uint64_t procs_usage_ns = 0;
+  int64_t procs_tasks = -1;
+  bool procs_usage_known = false;
+
+  // Every file but the process list has fixed lines (blkio's end with "Total"); the process
+  // list is v1's, which repeats itself when read again within a second.
   V1Files() {
     for (CachedFile* c :
          {&usage, &acct_stat, &shares, &period, &quota, &cpu_stat, &mem_usage, &mem_stat,
           &mem_limit, &failcnt, &io_bytes, &io_ops, &io_bytes_plain, &io_ops_plain}) {
       c->set_fixed_lines();
     }
+    procs.set_repeating();
   }
 };
 
@@ -88,14 +95,36 @@ class V1Reader final : public CgroupReader {
   Status ReadCpu(V1Files& f, const What& what, CgroupStats* out, bool* exists) {
     if (dirs_.cpu.empty()) return OkStatus();
     const std::string& dir = f.cpu;
-    // Process and thread lists from the cpu hierarchy, as cAdvisor counts container_processes;
-    // cgroup.procs also tells whether the cgroup exists.
-    VIGIE_ASSIGN_OR_RETURN(out->has_pids,
-                           files_.ReadParsed(f.procs, dir, "cgroup.procs", [&](std::string_view t) {
-                             return ParsePidList(t, &out->pids);
-                           }));
-    if (!out->has_pids) return OkStatus();
-    *exists = true;
+    // The process list from the cpu hierarchy, as cAdvisor counts container_processes; it also
+    // tells whether the cgroup exists there.
+    if (what.processes) {
+      // A kept cgroup.procs read again within a second repeats the list the kernel built at an
+      // earlier read (v1 keeps it for the open file). That list is still right when no task
+      // ran in the cgroup since and none was moved in or out: forks and exits run in the
+      // cgroup, where the CPU usage counts every nanosecond, and a task moved in or out changes
+      // the kernel's task count. Both are taken before the list is read (the usage in an
+      // earlier batch, see FileCache::Prefetch; the count before the reads), so a change while
+      // the list is built shows at the next scrape. Otherwise the file is opened afresh, which
+      // costs several microseconds more.
+      bool still_right = f.procs_usage_known && out->has_cpu &&
+                         out->cpu.usage_ns == f.procs_usage_ns && what.tasks_counted >= 0 &&
+                         what.tasks_counted == f.procs_tasks;
+      bool built = false;
+      VIGIE_ASSIGN_OR_RETURN(
+          const std::string* text,
+          files_.ReadRepeating(f.procs, dir, "cgroup.procs", still_right, &built));
+      out->has_pids = text != nullptr;
+      if (!out->has_pids) return OkStatus();
+      if (Status st = ParsePidList(*text, &out->pids); !st.ok()) {
+        return InFile(st.error(), dir, "cgroup.procs");
+      }
+      if (built) {
+        f.procs_usage_ns = out->cpu.usage_ns;
+        f.procs_tasks = what.tasks_counted;
+        f.procs_usage_known = out->has_cpu;
+      }
+      *exists = true;
+    }
     bool found = false;
     SpecStats& spec = out->spec;
     if (what.spec) {

@@ -82,10 +82,12 @@ class V2Reader final : public CgroupReader {
                            files_.ReadParsed(f.io_stat, dir, "io.stat", [&](std::string_view t) {
                              return ParseIoStatV2(t, &out->io);
                            }));
-    VIGIE_ASSIGN_OR_RETURN(out->has_pids,
-                           files_.ReadParsed(f.procs, dir, "cgroup.procs", [&](std::string_view t) {
-                             return ParsePidList(t, &out->pids);
-                           }));
+    if (what.processes) {  // v2 builds the list at every read, kept open or not
+      VIGIE_ASSIGN_OR_RETURN(
+          out->has_pids, files_.ReadParsed(f.procs, dir, "cgroup.procs", [&](std::string_view t) {
+            return ParsePidList(t, &out->pids);
+          }));
+    }
     return OkStatus();
   }
 

@@ -60,6 +60,8 @@ struct TaskStates {
   uint64_t stopped = 0;
   uint64_t uninterruptible = 0;
   uint64_t iowaiting = 0;  // the kernel no longer reports this per task; kept for the label set
+
+  uint64_t Total() const { return sleeping + running + stopped + uninterruptible + iowaiting; }
 };
 
 struct CgroupStats {

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <fstream>
 
 #include "collect/cgroup/file_cache.h"
@@ -28,6 +29,34 @@ TEST(CgroupFileCache, KeepsHandlesAndRereadsFromStart) {
   Write(dir.Join("a"), "two, longer\n");  // same inode, rewritten in place
   ASSERT_TRUE(*cache.Read(dir.Join("a"), &out));
   EXPECT_EQ(out, "two, longer\n");
+  EXPECT_EQ(cache.open_files(), 1u);
+}
+
+// A file replaced by a rename stands in for cgroup v1's cgroup.procs, whose kept handle repeats
+// an old pid list: only a fresh open sees the new content.
+TEST(CgroupFileCache, RepeatingFilesAreReopenedUnlessStillRight) {
+  testing::TempDir dir;
+  Write(dir.Join("procs"), "old\n");
+  FileCache cache(fs::Real(), 8);
+  CachedFile f;
+  f.set_repeating();
+  auto read = [&](bool still_right, bool* built) -> std::string {
+    cache.Prefetch();
+    auto r = cache.ReadRepeating(f, dir.path(), "procs", still_right, built);
+    cache.EndScrape();
+    return r.ok() && *r != nullptr ? **r : "(none)";
+  };
+  bool built = false;
+  EXPECT_EQ(read(false, &built), "old\n");
+  EXPECT_TRUE(built) << "a first read opens the file";
+  Write(dir.Join("new"), "new\n");
+  ASSERT_EQ(std::rename(dir.Join("new").c_str(), dir.Join("procs").c_str()), 0);
+  // Read again at once (well within the window): the caller vouches for the repeated content.
+  EXPECT_EQ(read(true, &built), "old\n");
+  EXPECT_FALSE(built);
+  // It cannot: opened afresh.
+  EXPECT_EQ(read(false, &built), "new\n");
+  EXPECT_TRUE(built);
   EXPECT_EQ(cache.open_files(), 1u);
 }
 

@@ -252,6 +252,26 @@ TEST_F(RealCgroupTest, BurnerAndAllocatorShowUp) {
   EXPECT_TRUE(Value(gone, "container_memory_usage_bytes", "burner").has_value());
 }
 
+// cgroup v1 keeps the pid list it built for an open cgroup.procs and hands it out again to reads
+// of that open file until a second passes without one: scrapes closer together than that must
+// still see processes come and go.
+TEST_F(RealCgroupTest, ProcessesFollowForksBetweenQuickScrapes) {
+  ContainerCollectorOptions o;
+  o.include_root = false;
+  o.raw_cgroup_prefixes = {parent_};
+  auto c = NewContainerCollector(o);
+  EXPECT_EQ(*Value(Scrape(*c), "container_processes", "burner"), 0);
+  for (int round = 0; round < 2; ++round) {
+    SCOPED_TRACE("round " + std::to_string(round));
+    children_.push_back(Child::Start([] {}));
+    ASSERT_GT(children_.back().pid, 0);
+    Place(children_.back().pid, "burner");
+    EXPECT_EQ(*Value(Scrape(*c), "container_processes", "burner"), 1) << "a new process is missed";
+    children_.back().Kill();
+    EXPECT_EQ(*Value(Scrape(*c), "container_processes", "burner"), 0) << "a gone one is kept";
+  }
+}
+
 TEST_F(RealCgroupTest, TaskStatesFromNetlinkMatchProc) {
   // One sleeping process in "alloc", none in "burner".
   children_.push_back(Child::Start([] {}));
