@@ -4,7 +4,7 @@
 // its end, so the files of a container that went away do not linger. At most `max_open` files
 // are kept open; past that, files are read the ordinary way. Only for files that regenerate
 // their content on read (procfs, sysfs, cgroupfs): a regular file replaced by a rename would be
-// read stale.
+// read stale. One cgroupfs file does not always (v1's cgroup.procs): see set_repeating.
 //
 // Prefetch() reads, at the start of a scrape, every file read during the previous scrape in one
 // batch with io_uring, so the reads of the scrape find their content ready: a few system calls
