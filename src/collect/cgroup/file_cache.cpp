@@ -142,6 +142,25 @@ void FileCache::Prefetch() {
   scrape_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(
                    std::chrono::steady_clock::now().time_since_epoch())
                    .count();
+  PrefetchSome([](const CachedFile& f) { return !f.deferred_; });
+}
+
+void FileCache::PrefetchDeferred() {
+  PrefetchSome([](const CachedFile& f) { return f.deferred_; });
+}
+
+const std::string* FileCache::Prefetched(const CachedFile& f) const {
+  return f.cache_ == this && f.fetched_ == scrape_ && f.error_ == 0 ? &f.content_ : nullptr;
+}
+
+void FileCache::KeepPrevious(CachedFile& f) {
+  if (f.cache_ != this || f.fetched_ == scrape_) return;
+  f.fetched_ = scrape_;
+  f.error_ = 0;
+}
+
+template <typename Pick>
+void FileCache::PrefetchSome(Pick&& pick) {
   if (!real_ || open_.empty() || batch_failed_) return;
   if (!batch_tried_) {
     batch_tried_ = true;
@@ -149,33 +168,24 @@ void FileCache::Prefetch() {
     if (batch_ == nullptr) log::Debug("io_uring not available; reading cgroup files one by one");
   }
   if (batch_ == nullptr) return;
-  // Repeating files after the others, in a batch of their own: a caller that judges whether a
-  // repeated content is still right (a cgroup's process list, by its CPU usage) reads that
-  // judgement from files read strictly before.
-  if (!PrefetchSome([](const CachedFile& f) { return !f.repeating_; }) ||
-      !PrefetchSome([](const CachedFile& f) { return f.repeating_; })) {
-    // Keep the ring (reads may still be in flight into its buffers); read one by one from now.
-    batch_failed_ = true;
-    log::Warn("io_uring reads failed; reading cgroup files one by one from now on");
-  }
-}
-
-template <typename Pick>
-bool FileCache::PrefetchSome(Pick&& pick) {
   items_.clear();
   item_files_.clear();
   for (CachedFile* f : open_) {
-    if (f->fd_ < 0 || !pick(*f)) continue;
+    if (f->fd_ < 0 || f->fetched_ == scrape_ || !pick(*f)) continue;
     items_.push_back(ReadBatch::Item{f->fd_, &f->content_, 0, f->fixed_lines_});
     item_files_.push_back(f);
   }
-  if (!batch_->Run(&items_)) return false;
+  if (!batch_->Run(&items_)) {
+    // Keep the ring (reads may still be in flight into its buffers); read one by one from now.
+    batch_failed_ = true;
+    log::Warn("io_uring reads failed; reading cgroup files one by one from now on");
+    return;
+  }
   for (size_t i = 0; i < items_.size(); ++i) {
     item_files_[i]->fetched_ = scrape_;
     item_files_[i]->error_ = items_[i].error;
   }
   prefetched_ += items_.size();
-  return true;
 }
 
 Result<const std::string*> FileCache::ReadRepeating(CachedFile& f, std::string_view dir,

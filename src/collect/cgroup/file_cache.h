@@ -49,10 +49,15 @@ class CachedFile {
   // for lists such as cgroup.procs.
   void set_fixed_lines() { fixed_lines_ = true; }
 
+  // Declares a file read after the others at the start of a scrape (FileCache::
+  // PrefetchDeferred), whose previous content a caller may keep instead (KeepPrevious).
+  void set_deferred() { deferred_ = true; }
+
   // Declares a file whose open handle can repeat what an earlier read returned, read with
   // FileCache::ReadRepeating: cgroup v1's cgroup.procs keeps the pid list it built for an open
   // file and serves it again to that file's reads until about a second passes without one.
-  void set_repeating() { repeating_ = true; }
+  // Such a file is deferred.
+  void set_repeating() { repeating_ = deferred_ = true; }
 
  private:
   friend class FileCache;
@@ -64,6 +69,7 @@ class CachedFile {
   uint64_t fetched_ = 0;  // the scrape whose Prefetch read `content_` (or met `error_`)
   int error_ = 0;
   bool fixed_lines_ = false;
+  bool deferred_ = false;
   bool repeating_ = false;
   int64_t read_ms_ = 0;  // when it was last read (FileCache's clock)
   std::string content_;
@@ -94,10 +100,22 @@ class FileCache {
   // Reads `path` into *out. Ok(false) when the file does not exist (or no longer does).
   Result<bool> Read(const std::string& path, std::string* out);
 
-  // Reads at once every file read during the previous scrape (io_uring; nothing when it is not
-  // available or `fs` is not the real file system); their reads until EndScrape return that
-  // content. Repeating files are read after all others.
+  // Reads at once every file read during the previous scrape but the deferred ones (io_uring;
+  // nothing when it is not available or `fs` is not the real file system); their reads until
+  // EndScrape return that content.
   void Prefetch();
+
+  // The content the last Prefetch read for `f`, or null (not open, not prefetched, an error).
+  const std::string* Prefetched(const CachedFile& f) const;
+
+  // For this scrape, reads of `f` (open, read before) return its previous content without
+  // reading it: the caller knows it cannot have changed.
+  void KeepPrevious(CachedFile& f);
+
+  // Then the deferred files not kept, in a batch of their own: a caller that judges whether a
+  // file can have changed (KeepPrevious, ReadRepeating) bases that on files read strictly
+  // before.
+  void PrefetchDeferred();
 
   // Closes the files not read since the previous call.
   void EndScrape();
@@ -113,9 +131,9 @@ class FileCache {
  private:
   friend class CachedFile;
   bool Open(CachedFile& f, const std::string& path, bool* missing);
-  // Reads the open files for which `pick` is true in one batch; false if the ring failed.
+  // Reads the open files not read this scrape for which `pick` is true in one batch.
   template <typename Pick>
-  bool PrefetchSome(Pick&& pick);
+  void PrefetchSome(Pick&& pick);
   void Close(CachedFile& f);
   Result<const std::string*> ReadOpen(CachedFile& f, const std::string& path);
 

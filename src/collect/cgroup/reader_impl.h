@@ -34,7 +34,15 @@ class FileReader {
  public:
   FileReader(fs::FileSystem& fs, size_t max_open) : cache_(fs, max_open) {}
   fs::FileSystem& fs() { return cache_.fs(); }
-  void BeginScrape() { cache_.Prefetch(); }
+  void BeginScrape() {
+    cache_.Prefetch();
+    cache_.PrefetchDeferred();
+  }
+  // The two halves of BeginScrape, for a reader that keeps deferred files in between.
+  void Prefetch() { cache_.Prefetch(); }
+  void PrefetchDeferred() { cache_.PrefetchDeferred(); }
+  const std::string* Prefetched(const CachedFile& f) const { return cache_.Prefetched(f); }
+  void KeepPrevious(CachedFile& f) { cache_.KeepPrevious(f); }
   void EndScrape() { cache_.EndScrape(); }
 
   Result<bool> ReadUint(CachedFile& f, const std::string& dir, std::string_view file, uint64_t* v);
@@ -84,6 +92,11 @@ class CgroupTable {
     }
     it->second.used = scrape_;
     return it->second.files;
+  }
+
+  template <typename Fn>
+  void ForEach(Fn&& fn) {
+    for (auto& [path, slot] : table_) fn(slot.files);
   }
 
   void EndScrape() {

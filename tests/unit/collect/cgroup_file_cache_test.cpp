@@ -60,6 +60,45 @@ TEST(CgroupFileCache, RepeatingFilesAreReopenedUnlessStillRight) {
   EXPECT_EQ(cache.open_files(), 1u);
 }
 
+TEST(CgroupFileCache, DeferredFilesAreReadSecondUnlessKept) {
+  if (ReadBatch::Create() == nullptr) GTEST_SKIP() << "io_uring is not available here";
+  testing::TempDir dir;
+  Write(dir.Join("first"), "1\n");
+  Write(dir.Join("deferred"), "a\n");
+  FileCache cache(fs::Real(), 8);
+  CachedFile first, deferred;
+  deferred.set_deferred();
+  auto read = [&](CachedFile& f, const char* name) {
+    auto r = cache.Read(f, dir.path(), name);
+    return r.ok() && *r != nullptr ? **r : std::string("(none)");
+  };
+  cache.Prefetch();
+  EXPECT_EQ(read(first, "first"), "1\n");
+  EXPECT_EQ(read(deferred, "deferred"), "a\n");
+  cache.EndScrape();
+
+  Write(dir.Join("first"), "2\n");
+  Write(dir.Join("deferred"), "b\n");
+  cache.Prefetch();
+  EXPECT_EQ(cache.prefetched(), 1u) << "only the file that is not deferred";
+  ASSERT_NE(cache.Prefetched(first), nullptr);
+  EXPECT_EQ(*cache.Prefetched(first), "2\n");
+  EXPECT_EQ(read(first, "first"), "2\n");
+  EXPECT_EQ(cache.Prefetched(deferred), nullptr);
+  cache.KeepPrevious(deferred);
+  cache.PrefetchDeferred();
+  EXPECT_EQ(cache.prefetched(), 1u) << "a kept file is not read";
+  EXPECT_EQ(read(deferred, "deferred"), "a\n");
+  cache.EndScrape();
+
+  cache.Prefetch();
+  cache.PrefetchDeferred();
+  EXPECT_EQ(cache.prefetched(), 2u);
+  EXPECT_EQ(read(first, "first"), "2\n");
+  EXPECT_EQ(read(deferred, "deferred"), "b\n");
+  EXPECT_EQ(cache.open_files(), 2u);
+}
+
 TEST(CgroupFileCache, MissingFilesAndUnusedHandles) {
   testing::TempDir dir;
   Write(dir.Join("a"), "a");

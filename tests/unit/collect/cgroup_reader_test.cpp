@@ -1,9 +1,13 @@
 // The v1 and v2 cgroup readers and discovery on the fixture trees in tests/testdata/cgroup.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "collect/cgroup/discovery.h"
+#include "collect/cgroup/kernel_read.h"
 #include "collect/cgroup/reader.h"
 #include "core/fs.h"
+#include "lib/temp_dir.h"
 
 namespace vigie::collect::cgroup {
 namespace {
@@ -132,6 +136,47 @@ TEST(CgroupReader, V2UnlimitedAndRoot) {
   EXPECT_TRUE(s.has_cpu);
   EXPECT_EQ(s.cpu.usage_ns, 987654321000u);
   EXPECT_FALSE(s.has_memory);  // the root has no memory.current
+}
+
+// cpuacct.stat is read again only when the CPU usage moved: its ticks are charged to tasks
+// that run, whose run time grows with them.
+TEST(CgroupReader, V1CpuTicksReadAgainWhenTheUsageMoved) {
+  if (ReadBatch::Create() == nullptr) GTEST_SKIP() << "io_uring is not available here";
+  testing::TempDir dir;
+  std::string acct = dir.Join("cpuacct/docker/x");
+  std::string cpu = dir.Join("cpu/docker/x");
+  ASSERT_TRUE(fs::Real().MkdirAll(acct).ok());
+  ASSERT_TRUE(fs::Real().MkdirAll(cpu).ok());
+  auto write = [](const std::string& path, const std::string& text) {
+    std::ofstream(path, std::ios::trunc) << text;
+  };
+  write(acct + "/cpuacct.usage", "1000000000\n");
+  write(acct + "/cpuacct.stat", "user 40\nsystem 30\n");
+  write(cpu + "/cgroup.procs", "7\n");
+  auto opened = CgroupReader::Open(fs::Real(), dir.path(), 64);  // files kept open, batched
+  ASSERT_TRUE(opened.ok());
+  auto& r = *opened;
+  auto scrape = [&](CgroupStats* s) {
+    r->BeginScrape();
+    Status st = r->Read("/docker/x", NoSpec(), s);
+    r->EndScrape();
+    return st;
+  };
+  CgroupStats s;
+  ASSERT_TRUE(scrape(&s).ok());
+  EXPECT_EQ(s.cpu.user_ns, 400'000'000u);
+  // Ticks that moved without the usage are not read (no task of the cgroup can have run).
+  write(acct + "/cpuacct.stat", "user 41\nsystem 30\n");
+  ASSERT_TRUE(scrape(&s).ok());
+  EXPECT_EQ(s.cpu.user_ns, 400'000'000u);
+  EXPECT_EQ(s.cpu.usage_ns, 1'000'000'000u);
+  // The usage moved: read again.
+  write(acct + "/cpuacct.usage", "1010000000\n");
+  write(acct + "/cpuacct.stat", "user 42\nsystem 30\n");
+  ASSERT_TRUE(scrape(&s).ok());
+  EXPECT_EQ(s.cpu.user_ns, 420'000'000u);
+  EXPECT_EQ(s.cpu.usage_ns, 1'010'000'000u);
+  EXPECT_EQ(s.pids, std::vector<int>{7});
 }
 
 TEST(CgroupReader, MalformedFileNamesIt) {
