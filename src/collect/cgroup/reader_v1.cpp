@@ -1,6 +1,7 @@
 // cgroup v1: cpuacct (usage), cpu (throttling, quota, shares), memory, blkio (throttle stats,
 // which count every bio whatever the I/O scheduler), and the process lists of the cpu hierarchy
 // (as cAdvisor reads them).
+#include <optional>
 #include <string>
 
 #include "collect/cgroup/parse.h"
@@ -20,12 +21,11 @@ struct V1Files {
   CachedFile io_bytes_plain, io_ops_plain;  // blkio, where *_recursive is missing
 
   // The CPU usage when cpuacct.stat was last read (see BeginScrape).
-  uint64_t acct_stat_usage_ns = 0;
-  bool acct_stat_usage_known = false;
-  // The CPU usage and task count when the kernel last built the process list (see ReadCpu).
-  uint64_t procs_usage_ns = 0;
+  std::optional<uint64_t> acct_stat_usage_ns;
+  // The CPU usage and task count (-1: unknown) when the kernel last built the process list
+  // (see ReadCpu).
+  std::optional<uint64_t> procs_usage_ns;
   int64_t procs_tasks = -1;
-  bool procs_usage_known = false;
 
   // Every file but the process list has fixed lines (blkio's end with "Total"); the process
   // list is v1's, which repeats itself when read again within a second.
@@ -84,8 +84,8 @@ class V1Reader final : public CgroupReader {
     // time is seen when the cgroup next runs.) One read fewer per idle container.
     cgroups_.ForEach([&](V1Files& f) {
       const std::string* usage = files_.Prefetched(f.usage);
-      if (usage == nullptr || !f.acct_stat_usage_known) return;
-      if (auto v = ParseCgroupUint(*usage); v.ok() && *v == f.acct_stat_usage_ns) {
+      if (usage == nullptr || !f.acct_stat_usage_ns) return;
+      if (auto v = ParseCgroupUint(*usage); v.ok() && *v == *f.acct_stat_usage_ns) {
         files_.KeepPrevious(f.acct_stat);
       }
     });
@@ -109,8 +109,7 @@ class V1Reader final : public CgroupReader {
           return ParseCpuacctStat(t, &out->cpu);
         }));
     // Read after the usage (read again or kept, its counts are those up to that usage).
-    f.acct_stat_usage_ns = out->cpu.usage_ns;
-    f.acct_stat_usage_known = found;
+    f.acct_stat_usage_ns = found ? std::optional(out->cpu.usage_ns) : std::nullopt;
     return OkStatus();
   }
 
@@ -128,9 +127,8 @@ class V1Reader final : public CgroupReader {
       // earlier batch, see FileCache::Prefetch; the count before the reads), so a change while
       // the list is built shows at the next scrape. Otherwise the file is opened afresh, which
       // costs several microseconds more.
-      bool still_right = f.procs_usage_known && out->has_cpu &&
-                         out->cpu.usage_ns == f.procs_usage_ns && what.tasks_counted >= 0 &&
-                         what.tasks_counted == f.procs_tasks;
+      bool still_right = out->has_cpu && f.procs_usage_ns == out->cpu.usage_ns &&
+                         what.tasks_counted >= 0 && what.tasks_counted == f.procs_tasks;
       bool built = false;
       VIGIE_ASSIGN_OR_RETURN(
           const std::string* text,
@@ -141,9 +139,8 @@ class V1Reader final : public CgroupReader {
         return InFile(st.error(), dir, "cgroup.procs");
       }
       if (built) {
-        f.procs_usage_ns = out->cpu.usage_ns;
+        f.procs_usage_ns = out->has_cpu ? std::optional(out->cpu.usage_ns) : std::nullopt;
         f.procs_tasks = what.tasks_counted;
-        f.procs_usage_known = out->has_cpu;
       }
       *exists = true;
     }
