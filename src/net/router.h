@@ -12,9 +12,9 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
+#include "core/string_map.h"
 #include "net/http_message.h"
 
 namespace vigie::net {
@@ -53,12 +53,8 @@ class Router {
   Route& RouteFor(std::string_view pattern, bool prefix);
 
   std::vector<std::unique_ptr<Route>> routes_;
-  struct PathHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
-  };
   // path -> route without parameters; looked up by string_view without a copy.
-  std::unordered_map<std::string, Route*, PathHash, std::equal_to<>> literal_;
+  StringMap<Route*> literal_;
   std::vector<Route*> param_routes_;
   std::vector<Route*> prefix_routes_;  // longest first
 };

@@ -7,7 +7,6 @@
 
 #include <cmath>
 #include <string>
-#include <unordered_map>
 #include <utility>
 
 #include "collect/cgroup/cgroup_stats.h"
@@ -18,6 +17,7 @@
 #include "collect/cgroup/proc_reader.h"
 #include "collect/cgroup/reader.h"
 #include "core/log.h"
+#include "core/string_map.h"
 #include "docker/container_cache.h"
 
 namespace vigie::collect {
@@ -87,8 +87,12 @@ class ContainerCollector final : public Collector {
     VIGIE_RETURN_IF_ERROR(cgroup::DiscoverCgroups(*reader_, discovery_, &names_, &cgroups_));
     ++scrape_;
     now_ms_ = opts_.now ? opts_.now() : NowMs();
-    QueryTaskStates();  // before the reads: see What::tasks_counted
-    reader_->BeginScrape();
+    QueryTaskStates();  // before the reads: see CgroupReader::BeginScrape
+    reader_->BeginScrape([this](std::string_view path) -> int64_t {
+      auto it = entries_.find(path);
+      if (it == entries_.end() || !it->second.tasks_ok) return -1;
+      return static_cast<int64_t>(it->second.tasks.Total());
+    });
     proc_.BeginScrape();
     for (const auto& cg : cgroups_) CollectOne(cg);
     reader_->EndScrape();
@@ -168,7 +172,6 @@ class ContainerCollector final : public Collector {
     // cAdvisor reports container_processes only with its process metrics, which it leaves off by
     // default.
     what.processes = cg.path != "/";
-    if (e.tasks_ok) what.tasks_counted = static_cast<int64_t>(e.tasks.Total());
     Status st = reader_->Read(cg.path, what, &stats_);
     if (!st.ok()) {
       if (st.error().code() != ErrorCode::kNotFound && !e.logged_error) {
@@ -317,7 +320,7 @@ class ContainerCollector final : public Collector {
   std::vector<std::string> names_;                 // discovery's scratch, reused
   std::vector<cgroup::DiscoveredCgroup> cgroups_;  // this scrape's cgroups, strings reused
   std::unique_ptr<cgroup::CgroupReader> reader_;
-  std::unordered_map<std::string, Entry> entries_;
+  StringMap<Entry> entries_;
   uint64_t scrape_ = 0;
   TimestampMs now_ms_ = 0;
   cgroup::CgroupStats stats_;  // reused across containers and scrapes

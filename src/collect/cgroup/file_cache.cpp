@@ -79,15 +79,16 @@ void FileCache::Close(CachedFile& f) {
 
 Result<const std::string*> FileCache::ReadOpen(CachedFile& f, const std::string& path) {
   f.used_ = scrape_;
-  f.read_ms_ = scrape_ms_;
   int err = 0;
   if (f.fetched_ == scrape_) {
     err = f.error_;
     if (err == 0) return &f.content_;
   } else if (f.fd_ >= 0) {
+    f.read_ms_ = scrape_ms_;
     err = ReadWholeFile(f.fd_, &scratch_, &f.content_);
     if (err == 0) return &f.content_;
   } else {
+    f.read_ms_ = scrape_ms_;
     Status st = f.file_->ReadAll(&f.content_);
     if (st.ok()) return &f.content_;
     Close(f);
@@ -104,11 +105,13 @@ Result<const std::string*> FileCache::Read(CachedFile& f, std::string_view dir,
                                            std::string_view name) {
   if (f.cache_ == this) {
     f.used_ = scrape_;
-    f.read_ms_ = scrape_ms_;
     // The path is only needed for an error message.
     if (f.fetched_ == scrape_ && f.error_ == 0) return &f.content_;
-    JoinInto(dir, name, &path_);
-    return ReadOpen(f, path_);
+    if (f.fetched_ == scrape_ || !WouldRepeat(f)) {
+      JoinInto(dir, name, &path_);
+      return ReadOpen(f, path_);
+    }
+    Close(f);  // opened afresh below
   }
   JoinInto(dir, name, &path_);
   if (open_.size() < max_open_) {
@@ -146,7 +149,7 @@ void FileCache::Prefetch() {
 }
 
 void FileCache::PrefetchDeferred() {
-  PrefetchSome([](const CachedFile& f) { return f.deferred_; });
+  PrefetchSome([&](const CachedFile& f) { return f.deferred_ && !WouldRepeat(f); });
 }
 
 const std::string* FileCache::Prefetched(const CachedFile& f) const {
@@ -184,19 +187,9 @@ void FileCache::PrefetchSome(Pick&& pick) {
   for (size_t i = 0; i < items_.size(); ++i) {
     item_files_[i]->fetched_ = scrape_;
     item_files_[i]->error_ = items_[i].error;
+    item_files_[i]->read_ms_ = scrape_ms_;
   }
   prefetched_ += items_.size();
-}
-
-Result<const std::string*> FileCache::ReadRepeating(CachedFile& f, std::string_view dir,
-                                                    std::string_view name, bool still_right,
-                                                    bool* built) {
-  // An open file last read long enough ago has had its kept content dropped by the kernel: its
-  // read built the content afresh. A file not open is opened by Read.
-  bool recent = f.cache_ == this && scrape_ms_ - f.read_ms_ < kRepeatWindowMs;
-  *built = !recent || !still_right;
-  if (recent && !still_right) Close(f);
-  return Read(f, dir, name);
 }
 
 void FileCache::EndScrape() {

@@ -53,10 +53,12 @@ class CachedFile {
   // PrefetchDeferred), whose previous content a caller may keep instead (KeepPrevious).
   void set_deferred() { deferred_ = true; }
 
-  // Declares a file whose open handle can repeat what an earlier read returned, read with
-  // FileCache::ReadRepeating: cgroup v1's cgroup.procs keeps the pid list it built for an open
-  // file and serves it again to that file's reads until about a second passes without one.
-  // Such a file is deferred.
+  // Declares a file whose open handle can repeat what an earlier read returned: cgroup v1's
+  // cgroup.procs keeps the pid list it built for an open file and serves it again to that
+  // file's reads until about a second passes without one. Read again within
+  // FileCache::kRepeatWindowMs of its last read, such a file is opened afresh (which costs
+  // more than a read), unless its previous content is kept (FileCache::KeepPrevious). Such a
+  // file is deferred.
   void set_repeating() { repeating_ = deferred_ = true; }
 
  private:
@@ -71,7 +73,7 @@ class CachedFile {
   bool fixed_lines_ = false;
   bool deferred_ = false;
   bool repeating_ = false;
-  int64_t read_ms_ = 0;  // when it was last read (FileCache's clock)
+  int64_t read_ms_ = 0;  // when the kernel last served a read of it (FileCache's clock)
   std::string content_;
 };
 
@@ -89,14 +91,6 @@ class FileCache {
   // read of `f`.
   Result<const std::string*> Read(CachedFile& f, std::string_view dir, std::string_view name);
 
-  // Reads a file declared set_repeating(). Read again within kRepeatWindowMs of its previous
-  // read, its kept handle may hand out the content built at an earlier read: that is taken
-  // when `still_right` (the caller knows nothing changed since; for a cgroup's process list,
-  // no task ran in the cgroup), and otherwise the file is opened afresh. *built tells whether
-  // the content returned was built by this scrape's read rather than repeated.
-  Result<const std::string*> ReadRepeating(CachedFile& f, std::string_view dir,
-                                           std::string_view name, bool still_right, bool* built);
-
   // Reads `path` into *out. Ok(false) when the file does not exist (or no longer does).
   Result<bool> Read(const std::string& path, std::string* out);
 
@@ -113,14 +107,14 @@ class FileCache {
   void KeepPrevious(CachedFile& f);
 
   // Then the deferred files not kept, in a batch of their own: a caller that judges whether a
-  // file can have changed (KeepPrevious, ReadRepeating) bases that on files read strictly
-  // before.
+  // file can have changed (KeepPrevious) bases that on files read strictly before. Repeating
+  // files that would repeat themselves are left to be opened afresh by their read.
   void PrefetchDeferred();
 
   // Closes the files not read since the previous call.
   void EndScrape();
 
-  // See ReadRepeating: more than the kernel's one second (after which it drops the kept pid
+  // See set_repeating: more than the kernel's one second (after which it drops the kept pid
   // list), with room for its delayed work to run late on a busy machine.
   static constexpr int64_t kRepeatWindowMs = 5000;
 
@@ -135,6 +129,10 @@ class FileCache {
   template <typename Pick>
   void PrefetchSome(Pick&& pick);
   void Close(CachedFile& f);
+  // A repeating file whose handle the kernel may still answer with an earlier read's content.
+  bool WouldRepeat(const CachedFile& f) const {
+    return f.repeating_ && scrape_ms_ - f.read_ms_ < kRepeatWindowMs;
+  }
   Result<const std::string*> ReadOpen(CachedFile& f, const std::string& path);
 
   fs::FileSystem& fs_;

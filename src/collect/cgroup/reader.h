@@ -3,6 +3,8 @@
 // fs::FileSystem, so tests point a reader at a fixture tree.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -37,9 +39,6 @@ class CgroupReader {
     bool failcnt = true;     // limit hits (a file of its own, always 0 without a limit; read
                              // anyway when `spec` finds a limit)
     bool processes = true;   // the process list (cgroup.procs)
-    // The tasks the kernel counted in the cgroup (taskstats) before this scrape's reads, or -1
-    // when unknown: how v1 tells whether a process list it is handed again is still right.
-    int64_t tasks_counted = -1;
   };
 
   // Reads the cgroup at `path` ("/" for the root, "/docker/<id>", ...) into `out` (cleared
@@ -52,9 +51,15 @@ class CgroupReader {
   // cpu, else cpuacct or memory; v2: the unified one), e.g. for CgroupStatsClient.
   virtual std::string ProcessesDir(std::string_view path) const = 0;
 
+  // The tasks the kernel counted in the cgroup at `path` (taskstats) before this scrape's
+  // reads, or -1 when unknown.
+  using TaskCounts = std::function<int64_t(std::string_view path)>;
+
   // Starts a scrape: reads at once the files read during the previous one (file_cache.h), so
-  // that Read finds them ready. Optional: Read works without it.
-  virtual void BeginScrape() {}
+  // that Read finds them ready, but for the process lists that cannot have changed (see
+  // ProcessListWatch in reader_impl.h), judged with `tasks` (may be empty: unknown).
+  // Optional: Read works without it, and then reads every file.
+  virtual void BeginScrape(const TaskCounts& tasks) = 0;
 
   // Ends a scrape: closes the files of cgroups that were not read during it.
   virtual void EndScrape() = 0;

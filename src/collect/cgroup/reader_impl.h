@@ -1,15 +1,15 @@
 // Private to the cgroup readers: constructors of the two layouts and small shared helpers.
 #pragma once
 
-#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "collect/cgroup/file_cache.h"
 #include "collect/cgroup/reader.h"
+#include "core/string_map.h"
 
 namespace vigie::collect::cgroup::internal {
 
@@ -34,11 +34,8 @@ class FileReader {
  public:
   FileReader(fs::FileSystem& fs, size_t max_open) : cache_(fs, max_open) {}
   fs::FileSystem& fs() { return cache_.fs(); }
-  void BeginScrape() {
-    cache_.Prefetch();
-    cache_.PrefetchDeferred();
-  }
-  // The two halves of BeginScrape, for a reader that keeps deferred files in between.
+  // A scrape starts with Prefetch, then keeps the deferred files that cannot have changed
+  // (KeepPrevious), then PrefetchDeferred (file_cache.h).
   void Prefetch() { cache_.Prefetch(); }
   void PrefetchDeferred() { cache_.PrefetchDeferred(); }
   const std::string* Prefetched(const CachedFile& f) const { return cache_.Prefetched(f); }
@@ -57,12 +54,6 @@ class FileReader {
     return true;
   }
 
-  // See FileCache::ReadRepeating; null when the file does not exist.
-  Result<const std::string*> ReadRepeating(CachedFile& f, const std::string& dir,
-                                           std::string_view file, bool still_right, bool* built) {
-    return cache_.ReadRepeating(f, dir, file, still_right, built);
-  }
-
   // Names of the subdirectories of `dir` into *out (its strings reused); empty when `dir` does
   // not exist. On the real file system one getdents64 into a kept buffer, no allocation.
   Status ListSubdirs(const std::string& dir, std::vector<std::string>* out);
@@ -72,9 +63,38 @@ class FileReader {
   std::vector<char> dents_;
 };
 
-struct StringHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+// Whether a cgroup's process list can have changed since it was last read. It cannot while no
+// task ran in the cgroup and none was moved in or out: forks and exits run in the cgroup, whose
+// CPU usage counts them, and a task moved in or out changes the kernel's task count
+// (taskstats). Both figures are taken before the list is read (the usage in the first batch of
+// a scrape's reads, the count before any read), so a change while the list is read shows at
+// the next scrape. What it cannot see: between two scrapes, a sleeping task moved in and
+// another moved out (by a process outside the cgroup), which shows when the cgroup next runs.
+class ProcessListWatch {
+ public:
+  // At the start of a scrape, with the cgroup's CPU usage and task count (-1: unknown) taken
+  // just now: whether the list last read is still right, so need not be read again.
+  bool StillRight(std::optional<uint64_t> usage, int64_t tasks) {
+    now_ = Figures{usage, tasks};
+    kept_ = usage.has_value() && tasks >= 0 && now_ == read_;
+    return kept_;
+  }
+
+  // Once the list was read, or kept: a list read is the one of the figures last given.
+  void Done() {
+    if (!kept_) read_ = now_;
+    now_ = Figures{};
+    kept_ = false;
+  }
+
+ private:
+  struct Figures {
+    std::optional<uint64_t> usage;
+    int64_t tasks = -1;
+    bool operator==(const Figures&) const = default;
+  };
+  Figures now_, read_;
+  bool kept_ = false;
 };
 
 // The per-cgroup state of a reader (its directories and open files), kept while the cgroup is
@@ -94,9 +114,10 @@ class CgroupTable {
     return it->second.files;
   }
 
+  // fn(path, files) for every cgroup.
   template <typename Fn>
   void ForEach(Fn&& fn) {
-    for (auto& [path, slot] : table_) fn(slot.files);
+    for (auto& [path, slot] : table_) fn(std::string_view(path), slot.files);
   }
 
   void EndScrape() {
@@ -110,7 +131,7 @@ class CgroupTable {
     uint64_t used = 0;
   };
   uint64_t scrape_ = 1;
-  std::unordered_map<std::string, Slot, StringHash, std::equal_to<>> table_;
+  StringMap<Slot> table_;
 };
 
 }  // namespace vigie::collect::cgroup::internal

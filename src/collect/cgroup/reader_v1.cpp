@@ -22,10 +22,7 @@ struct V1Files {
 
   // The CPU usage when cpuacct.stat was last read (see BeginScrape).
   std::optional<uint64_t> acct_stat_usage_ns;
-  // The CPU usage and task count (-1: unknown) when the kernel last built the process list
-  // (see ReadCpu).
-  std::optional<uint64_t> procs_usage_ns;
-  int64_t procs_tasks = -1;
+  ProcessListWatch procs_watch;
 
   // Every file but the process list has fixed lines (blkio's end with "Total"); the process
   // list is v1's, which repeats itself when read again within a second.
@@ -75,18 +72,22 @@ class V1Reader final : public CgroupReader {
     return CgroupDir(h, path);
   }
 
-  void BeginScrape() override {
+  void BeginScrape(const TaskCounts& tasks) override {
     files_.Prefetch();
-    // cpuacct.stat holds the ticks charged to the cgroup's tasks, each to a task running at the
-    // time, whose run time then grows too: while the CPU usage (read just now, before
-    // cpuacct.stat) has not moved since cpuacct.stat was last read, no task ran and its
-    // counts are where they were. (At worst, a tick charged to a task that ran no measurable
-    // time is seen when the cgroup next runs.) One read fewer per idle container.
-    cgroups_.ForEach([&](V1Files& f) {
-      const std::string* usage = files_.Prefetched(f.usage);
-      if (usage == nullptr || !f.acct_stat_usage_ns) return;
-      if (auto v = ParseCgroupUint(*usage); v.ok() && *v == *f.acct_stat_usage_ns) {
-        files_.KeepPrevious(f.acct_stat);
+    // The usage is read just now, before the deferred files. cpuacct.stat holds the ticks
+    // charged to the cgroup's tasks, each to a task running at the time, whose run time then
+    // grows too: while the usage has not moved since cpuacct.stat was last read, no task ran
+    // and its counts are where they were. (At worst, a tick charged to a task that ran no
+    // measurable time is seen when the cgroup next runs.) The process list is kept likewise
+    // (ProcessListWatch). Two reads fewer per idle container.
+    cgroups_.ForEach([&](std::string_view path, V1Files& f) {
+      std::optional<uint64_t> usage;
+      if (const std::string* text = files_.Prefetched(f.usage); text != nullptr) {
+        if (auto v = ParseCgroupUint(*text); v.ok()) usage = *v;
+      }
+      if (usage && usage == f.acct_stat_usage_ns) files_.KeepPrevious(f.acct_stat);
+      if (f.procs_watch.StillRight(usage, tasks ? tasks(path) : -1)) {
+        files_.KeepPrevious(f.procs);
       }
     });
     files_.PrefetchDeferred();
@@ -119,29 +120,14 @@ class V1Reader final : public CgroupReader {
     // The process list from the cpu hierarchy, as cAdvisor counts container_processes; it also
     // tells whether the cgroup exists there.
     if (what.processes) {
-      // A kept cgroup.procs read again within a second repeats the list the kernel built at an
-      // earlier read (v1 keeps it for the open file). That list is still right when no task
-      // ran in the cgroup since and none was moved in or out: forks and exits run in the
-      // cgroup, where the CPU usage counts every nanosecond, and a task moved in or out changes
-      // the kernel's task count. Both are taken before the list is read (the usage in an
-      // earlier batch, see FileCache::Prefetch; the count before the reads), so a change while
-      // the list is built shows at the next scrape. Otherwise the file is opened afresh, which
-      // costs several microseconds more.
-      bool still_right = out->has_cpu && f.procs_usage_ns == out->cpu.usage_ns &&
-                         what.tasks_counted >= 0 && what.tasks_counted == f.procs_tasks;
-      bool built = false;
+      // A kept handle read again within a second repeats an earlier read's list: FileCache
+      // opens the file afresh then, unless BeginScrape kept the list.
       VIGIE_ASSIGN_OR_RETURN(
-          const std::string* text,
-          files_.ReadRepeating(f.procs, dir, "cgroup.procs", still_right, &built));
-      out->has_pids = text != nullptr;
+          out->has_pids, files_.ReadParsed(f.procs, dir, "cgroup.procs", [&](std::string_view t) {
+            return ParsePidList(t, &out->pids);
+          }));
+      f.procs_watch.Done();
       if (!out->has_pids) return OkStatus();
-      if (Status st = ParsePidList(*text, &out->pids); !st.ok()) {
-        return InFile(st.error(), dir, "cgroup.procs");
-      }
-      if (built) {
-        f.procs_usage_ns = out->has_cpu ? std::optional(out->cpu.usage_ns) : std::nullopt;
-        f.procs_tasks = what.tasks_counted;
-      }
       *exists = true;
     }
     bool found = false;

@@ -34,29 +34,28 @@ TEST(CgroupFileCache, KeepsHandlesAndRereadsFromStart) {
 
 // A file replaced by a rename stands in for cgroup v1's cgroup.procs, whose kept handle repeats
 // an old pid list: only a fresh open sees the new content.
-TEST(CgroupFileCache, RepeatingFilesAreReopenedUnlessStillRight) {
+TEST(CgroupFileCache, RepeatingFilesAreReopenedUnlessKept) {
   testing::TempDir dir;
   Write(dir.Join("procs"), "old\n");
   FileCache cache(fs::Real(), 8);
   CachedFile f;
   f.set_repeating();
-  auto read = [&](bool still_right, bool* built) -> std::string {
+  auto scrape = [&](bool keep) -> std::string {
     cache.Prefetch();
-    auto r = cache.ReadRepeating(f, dir.path(), "procs", still_right, built);
+    if (keep) cache.KeepPrevious(f);
+    cache.PrefetchDeferred();
+    EXPECT_EQ(cache.prefetched(), 0u) << "read again at once, the handle would repeat itself";
+    auto r = cache.Read(f, dir.path(), "procs");
     cache.EndScrape();
     return r.ok() && *r != nullptr ? **r : "(none)";
   };
-  bool built = false;
-  EXPECT_EQ(read(false, &built), "old\n");
-  EXPECT_TRUE(built) << "a first read opens the file";
+  EXPECT_EQ(scrape(false), "old\n");
   Write(dir.Join("new"), "new\n");
   ASSERT_EQ(std::rename(dir.Join("new").c_str(), dir.Join("procs").c_str()), 0);
-  // Read again at once (well within the window): the caller vouches for the repeated content.
-  EXPECT_EQ(read(true, &built), "old\n");
-  EXPECT_FALSE(built);
-  // It cannot: opened afresh.
-  EXPECT_EQ(read(false, &built), "new\n");
-  EXPECT_TRUE(built);
+  // The caller knows the content cannot have changed: kept, not read.
+  EXPECT_EQ(scrape(true), "old\n");
+  // Otherwise opened afresh (the kept handle would still say "old").
+  EXPECT_EQ(scrape(false), "new\n");
   EXPECT_EQ(cache.open_files(), 1u);
 }
 

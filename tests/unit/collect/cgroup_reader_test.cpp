@@ -157,7 +157,7 @@ TEST(CgroupReader, V1CpuTicksReadAgainWhenTheUsageMoved) {
   ASSERT_TRUE(opened.ok());
   auto& r = *opened;
   auto scrape = [&](CgroupStats* s) {
-    r->BeginScrape();
+    r->BeginScrape({});
     Status st = r->Read("/docker/x", NoSpec(), s);
     r->EndScrape();
     return st;
@@ -177,6 +177,76 @@ TEST(CgroupReader, V1CpuTicksReadAgainWhenTheUsageMoved) {
   EXPECT_EQ(s.cpu.user_ns, 420'000'000u);
   EXPECT_EQ(s.cpu.usage_ns, 1'010'000'000u);
   EXPECT_EQ(s.pids, std::vector<int>{7});
+}
+
+// A process list is read again only when a task ran in the cgroup (its CPU usage moved) or the
+// kernel's task count changed; the fixture's list is rewritten behind the reader's back to tell
+// a kept list from one read again.
+void ProcessListKeptWhileNothingRanOrMoved(bool v2) {
+  if (ReadBatch::Create() == nullptr) GTEST_SKIP() << "io_uring is not available here";
+  testing::TempDir dir;
+  auto write = [](const std::string& path, const std::string& text) {
+    std::ofstream(path, std::ios::trunc) << text;
+  };
+  std::string usage_dir = dir.Join(v2 ? "docker/x" : "cpuacct/docker/x");
+  std::string procs_dir = dir.Join(v2 ? "docker/x" : "cpu/docker/x");
+  ASSERT_TRUE(fs::Real().MkdirAll(usage_dir).ok());
+  ASSERT_TRUE(fs::Real().MkdirAll(procs_dir).ok());
+  if (v2) write(dir.Join("cgroup.controllers"), "cpu memory io\n");
+  auto set_usage = [&](int us) {
+    if (v2) {
+      write(usage_dir + "/cpu.stat",
+            "usage_usec " + std::to_string(us) + "\nuser_usec 0\nsystem_usec 0\n");
+    } else {
+      write(usage_dir + "/cpuacct.usage", std::to_string(us * 1000) + "\n");
+    }
+  };
+  auto set_procs = [&](const std::string& text) { write(procs_dir + "/cgroup.procs", text); };
+  auto opened = CgroupReader::Open(fs::Real(), dir.path(), 64);  // files kept open, batched
+  ASSERT_TRUE(opened.ok());
+  ASSERT_EQ((*opened)->version(), v2 ? CgroupVersion::kV2 : CgroupVersion::kV1);
+  auto& r = *opened;
+  int64_t tasks = 1;
+  auto pids = [&](bool counts_known = true) {
+    CgroupStats s;
+    if (counts_known) {
+      r->BeginScrape([&](std::string_view path) { return path == "/docker/x" ? tasks : -1; });
+    } else {
+      r->BeginScrape({});
+    }
+    Status st = r->Read("/docker/x", NoSpec(), &s);
+    EXPECT_TRUE(st.ok()) << st.error().message();
+    r->EndScrape();
+    return s.pids;
+  };
+  set_usage(1000);
+  set_procs("7\n");
+  EXPECT_EQ(pids(), std::vector<int>{7});
+  set_procs("6\n");
+  // A new cgroup's first list was read before the reader judged its figures.
+  EXPECT_EQ(pids(), std::vector<int>{6});
+  set_procs("7\n8\n");
+  EXPECT_EQ(pids(), std::vector<int>{6}) << "nothing ran, nothing moved: the list is kept";
+  tasks = 2;  // a task moved in
+  EXPECT_EQ(pids(), (std::vector<int>{7, 8}));
+  set_procs("8\n");
+  EXPECT_EQ(pids(), (std::vector<int>{7, 8}));
+  set_usage(1010);  // a task ran (7 exited)
+  EXPECT_EQ(pids(), std::vector<int>{8});
+  set_procs("9\n");
+  EXPECT_EQ(pids(false), std::vector<int>{9}) << "task counts unknown: read again";
+  set_procs("10\n");
+  EXPECT_EQ(pids(), std::vector<int>{10}) << "the previous read was not judged by a count";
+  set_procs("11\n");
+  EXPECT_EQ(pids(), std::vector<int>{10});
+}
+
+TEST(CgroupReader, V1ProcessListKeptWhileNothingRanOrMoved) {
+  ProcessListKeptWhileNothingRanOrMoved(false);
+}
+
+TEST(CgroupReader, V2ProcessListKeptWhileNothingRanOrMoved) {
+  ProcessListKeptWhileNothingRanOrMoved(true);
 }
 
 TEST(CgroupReader, MalformedFileNamesIt) {
