@@ -20,8 +20,9 @@ struct V1Files {
   CachedFile io_bytes, io_ops;              // blkio, *_recursive
   CachedFile io_bytes_plain, io_ops_plain;  // blkio, where *_recursive is missing
 
-  // The CPU usage when cpuacct.stat was last read (see BeginScrape).
-  std::optional<uint64_t> acct_stat_usage_ns;
+  // The CPU usage when the files that move only while a task of the cgroup runs were last read
+  // (see BeginScrape).
+  std::optional<uint64_t> run_files_usage_ns;
   ProcessListWatch procs_watch;
 
   // Every file but the process list has fixed lines (blkio's end with "Total"); the process
@@ -32,7 +33,9 @@ struct V1Files {
           &mem_limit, &failcnt, &io_bytes, &io_ops, &io_bytes_plain, &io_ops_plain}) {
       c->set_fixed_lines();
     }
-    acct_stat.set_deferred();
+    for (CachedFile* c : {&acct_stat, &io_bytes, &io_ops, &io_bytes_plain, &io_ops_plain}) {
+      c->set_deferred();
+    }
     procs.set_repeating();
   }
 };
@@ -52,12 +55,15 @@ class V1Reader final : public CgroupReader {
       if (!dirs_.memory.empty()) n->memory = CgroupDir(dirs_.memory, path);
       if (!dirs_.blkio.empty()) n->blkio = CgroupDir(dirs_.blkio, path);
     });
+    f.run_files_usage_ns.reset();  // set again once they are read
     bool exists = false;
     VIGIE_RETURN_IF_ERROR(ReadCpuacct(f, out, &exists));
     VIGIE_RETURN_IF_ERROR(ReadCpu(f, what, out, &exists));
     VIGIE_RETURN_IF_ERROR(ReadMemory(f, what, out, &exists));
     if (!exists) return NotFound("cgroup " + std::string(path) + " does not exist");
     VIGIE_RETURN_IF_ERROR(ReadBlkio(f, out));
+    // Read after the usage (read again or kept, their counts are those up to that usage).
+    if (out->has_cpu) f.run_files_usage_ns = out->cpu.usage_ns;
     return OkStatus();
   }
 
@@ -74,18 +80,26 @@ class V1Reader final : public CgroupReader {
 
   void BeginScrape(const TaskCounts& tasks) override {
     files_.Prefetch();
-    // The usage is read just now, before the deferred files. cpuacct.stat holds the ticks
-    // charged to the cgroup's tasks, each to a task running at the time, whose run time then
-    // grows too: while the usage has not moved since cpuacct.stat was last read, no task ran
-    // and its counts are where they were. (At worst, a tick charged to a task that ran no
-    // measurable time is seen when the cgroup next runs.) The process list is kept likewise
-    // (ProcessListWatch). Two reads fewer per idle container.
+    // The usage is read just now, before the deferred files. Some files move only while a task
+    // of the cgroup runs, whose run time then grows too: cpuacct.stat's ticks are charged to
+    // the task running at the time, and blkio's throttle counts to the cgroup of the task that
+    // submits the I/O (on v1, writeback is the flusher threads', counted at the root). While the
+    // usage has not moved since they were last read, no task ran and their counts are where
+    // they were. The exceptions are seen when the cgroup next runs: a tick charged to a task
+    // that ran no measurable time, and the I/O that a kernel thread submits on the cgroup's
+    // behalf (a loop device's worker) after its tasks last ran. The process list is kept
+    // likewise (ProcessListWatch). Three reads fewer per idle container.
     cgroups_.ForEach([&](std::string_view path, V1Files& f) {
       std::optional<uint64_t> usage;
       if (const std::string* text = files_.Prefetched(f.usage); text != nullptr) {
         if (auto v = ParseCgroupUint(*text); v.ok()) usage = *v;
       }
-      if (usage && usage == f.acct_stat_usage_ns) files_.KeepPrevious(f.acct_stat);
+      if (usage && usage == f.run_files_usage_ns) {
+        for (CachedFile* c :
+             {&f.acct_stat, &f.io_bytes, &f.io_ops, &f.io_bytes_plain, &f.io_ops_plain}) {
+          files_.KeepPrevious(*c);
+        }
+      }
       if (f.procs_watch.StillRight(usage, tasks ? tasks(path) : -1)) {
         files_.KeepPrevious(f.procs);
       }
@@ -109,8 +123,6 @@ class V1Reader final : public CgroupReader {
         found, files_.ReadParsed(f.acct_stat, f.cpuacct, "cpuacct.stat", [&](std::string_view t) {
           return ParseCpuacctStat(t, &out->cpu);
         }));
-    // Read after the usage (read again or kept, its counts are those up to that usage).
-    f.acct_stat_usage_ns = found ? std::optional(out->cpu.usage_ns) : std::nullopt;
     return OkStatus();
   }
 

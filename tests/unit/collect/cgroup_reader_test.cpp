@@ -138,21 +138,32 @@ TEST(CgroupReader, V2UnlimitedAndRoot) {
   EXPECT_FALSE(s.has_memory);  // the root has no memory.current
 }
 
-// cpuacct.stat is read again only when the CPU usage moved: its ticks are charged to tasks
-// that run, whose run time grows with them.
-TEST(CgroupReader, V1CpuTicksReadAgainWhenTheUsageMoved) {
+// cpuacct.stat and blkio's throttle counts are read again only when the CPU usage moved: ticks
+// are charged to tasks that run, whose run time grows with them, and I/O is counted to the
+// cgroup of the task that submits it.
+TEST(CgroupReader, V1RunCountsReadAgainWhenTheUsageMoved) {
   if (ReadBatch::Create() == nullptr) GTEST_SKIP() << "io_uring is not available here";
   testing::TempDir dir;
   std::string acct = dir.Join("cpuacct/docker/x");
   std::string cpu = dir.Join("cpu/docker/x");
-  ASSERT_TRUE(fs::Real().MkdirAll(acct).ok());
-  ASSERT_TRUE(fs::Real().MkdirAll(cpu).ok());
+  std::string blkio = dir.Join("blkio/docker/x");
+  for (const auto& d : {acct, cpu, blkio}) ASSERT_TRUE(fs::Real().MkdirAll(d).ok());
   auto write = [](const std::string& path, const std::string& text) {
     std::ofstream(path, std::ios::trunc) << text;
+  };
+  auto write_io = [&](int reads, int read_bytes) {
+    for (bool bytes : {false, true}) {
+      int n = bytes ? read_bytes : reads;
+      write(blkio + (bytes ? "/blkio.throttle.io_service_bytes_recursive"
+                           : "/blkio.throttle.io_serviced_recursive"),
+            "8:0 Read " + std::to_string(n) + "\n8:0 Write 0\n8:0 Total " + std::to_string(n) +
+                "\nTotal " + std::to_string(n) + "\n");
+    }
   };
   write(acct + "/cpuacct.usage", "1000000000\n");
   write(acct + "/cpuacct.stat", "user 40\nsystem 30\n");
   write(cpu + "/cgroup.procs", "7\n");
+  write_io(3, 4096);
   auto opened = CgroupReader::Open(fs::Real(), dir.path(), 64);  // files kept open, batched
   ASSERT_TRUE(opened.ok());
   auto& r = *opened;
@@ -162,20 +173,27 @@ TEST(CgroupReader, V1CpuTicksReadAgainWhenTheUsageMoved) {
     r->EndScrape();
     return st;
   };
+  auto reads = [](const CgroupStats& s) {
+    return s.io.size() == 1 ? std::pair(s.io[0].reads, s.io[0].read_bytes) : std::pair(0ul, 0ul);
+  };
   CgroupStats s;
   ASSERT_TRUE(scrape(&s).ok());
   EXPECT_EQ(s.cpu.user_ns, 400'000'000u);
-  // Ticks that moved without the usage are not read (no task of the cgroup can have run).
+  EXPECT_EQ(reads(s), std::pair(3ul, 4096ul));
+  // Counts that moved without the usage are not read (no task of the cgroup can have run).
   write(acct + "/cpuacct.stat", "user 41\nsystem 30\n");
+  write_io(4, 8192);
   ASSERT_TRUE(scrape(&s).ok());
   EXPECT_EQ(s.cpu.user_ns, 400'000'000u);
   EXPECT_EQ(s.cpu.usage_ns, 1'000'000'000u);
+  EXPECT_EQ(reads(s), std::pair(3ul, 4096ul));
   // The usage moved: read again.
   write(acct + "/cpuacct.usage", "1010000000\n");
   write(acct + "/cpuacct.stat", "user 42\nsystem 30\n");
   ASSERT_TRUE(scrape(&s).ok());
   EXPECT_EQ(s.cpu.user_ns, 420'000'000u);
   EXPECT_EQ(s.cpu.usage_ns, 1'010'000'000u);
+  EXPECT_EQ(reads(s), std::pair(4ul, 8192ul));
   EXPECT_EQ(s.pids, std::vector<int>{7});
 }
 
