@@ -56,9 +56,9 @@ class CgroupReader {
   using TaskCounts = std::function<int64_t(std::string_view path)>;
 
   // Starts a scrape: reads at once the files read during the previous one (file_cache.h), so
-  // that Read finds them ready, but for the process lists that cannot have changed (see
-  // ProcessListWatch in reader_impl.h), judged with `tasks` (may be empty: unknown).
-  // Optional: Read works without it, and then reads every file.
+  // that Read finds them ready, but for those that cannot have changed (v1: see
+  // reader_v1.cpp), judged partly with `tasks` (may be empty: unknown). Optional: Read works
+  // without it, and then reads every file.
   virtual void BeginScrape(const TaskCounts& tasks) = 0;
 
   // Ends a scrape: closes the files of cgroups that were not read during it.

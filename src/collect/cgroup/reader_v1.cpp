@@ -11,6 +11,41 @@ namespace vigie::collect::cgroup::internal {
 
 namespace {
 
+// Whether a cgroup's process list can have changed since it was last read. It cannot while no
+// task ran in the cgroup and none was moved in or out: forks and exits run in the cgroup, whose
+// CPU usage counts them, and a task moved in or out changes the kernel's task count
+// (taskstats, which answers for v1 hierarchies only). Both figures are taken before the list is
+// read (the usage in the first batch of a scrape's reads, the count before any read), so a change
+// while the list is read shows at the next scrape. What it cannot see: between two scrapes, a
+// sleeping task moved in and another moved out (by a process outside the cgroup), which shows when
+// the cgroup next runs.
+class ProcessListWatch {
+ public:
+  // At the start of a scrape, with the cgroup's CPU usage and task count (-1: unknown) taken
+  // just now: whether the list last read is still right, so need not be read again.
+  bool StillRight(std::optional<uint64_t> usage, int64_t tasks) {
+    now_ = Figures{usage, tasks};
+    kept_ = usage.has_value() && tasks >= 0 && now_ == read_;
+    return kept_;
+  }
+
+  // Once the list was read, or kept: a list read is the one of the figures last given.
+  void Done() {
+    if (!kept_) read_ = now_;
+    now_ = Figures{};
+    kept_ = false;
+  }
+
+ private:
+  struct Figures {
+    std::optional<uint64_t> usage;
+    int64_t tasks = -1;
+    bool operator==(const Figures&) const = default;
+  };
+  Figures now_, read_;
+  bool kept_ = false;
+};
+
 // A cgroup's directory in each hierarchy and the files read from them.
 struct V1Files {
   std::string cpuacct, cpu, memory, blkio;

@@ -1,6 +1,5 @@
 // cgroup v2: everything in one directory per cgroup. Files of a controller that is not enabled
 // for the cgroup (or that the root cgroup lacks, like memory.current) are simply absent.
-#include <optional>
 #include <string>
 
 #include "collect/cgroup/parse.h"
@@ -15,17 +14,13 @@ struct V2Files {
   std::string dir;
   CachedFile cpu_stat, cpu_weight, cpu_max, memory_max;
   CachedFile memory_current, memory_stat, memory_events, swap_current, io_stat, procs;
-  ProcessListWatch procs_watch;
 
-  // Every file but the process list and io.stat (a line per device) has fixed lines. The
-  // process list is read after the others, once its CPU usage tells whether it can have
-  // changed (see BeginScrape).
+  // Every file but the process list and io.stat (a line per device) has fixed lines.
   V2Files() {
     for (CachedFile* c : {&cpu_stat, &cpu_weight, &cpu_max, &memory_max, &memory_current,
                           &memory_stat, &memory_events, &swap_current}) {
       c->set_fixed_lines();
     }
-    procs.set_deferred();
   }
 };
 
@@ -92,7 +87,6 @@ class V2Reader final : public CgroupReader {
           out->has_pids, files_.ReadParsed(f.procs, dir, "cgroup.procs", [&](std::string_view t) {
             return ParsePidList(t, &out->pids);
           }));
-      f.procs_watch.Done();
     }
     return OkStatus();
   }
@@ -103,19 +97,11 @@ class V2Reader final : public CgroupReader {
 
   std::string ProcessesDir(std::string_view path) const override { return CgroupDir(dir_, path); }
 
-  void BeginScrape(const TaskCounts& tasks) override {
+  // Every file is read again: the kernel's task counts come from cgroupstats, which answers
+  // only for v1 hierarchies, so a process list cannot be judged unchanged (and the task states
+  // are then read from /proc for each of its processes, which needs the list anyway).
+  void BeginScrape(const TaskCounts& /*tasks*/) override {
     files_.Prefetch();
-    // The process lists that cannot have changed are kept (ProcessListWatch): one read fewer
-    // per idle container.
-    cgroups_.ForEach([&](std::string_view path, V2Files& f) {
-      std::optional<uint64_t> usage;
-      if (const std::string* text = files_.Prefetched(f.cpu_stat); text != nullptr) {
-        if (CpuStats cpu; ParseCpuStatV2(*text, &cpu).ok()) usage = cpu.usage_ns;
-      }
-      if (f.procs_watch.StillRight(usage, tasks ? tasks(path) : -1)) {
-        files_.KeepPrevious(f.procs);
-      }
-    });
     files_.PrefetchDeferred();
   }
 

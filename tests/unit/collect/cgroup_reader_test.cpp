@@ -200,29 +200,22 @@ TEST(CgroupReader, V1RunCountsReadAgainWhenTheUsageMoved) {
 // A process list is read again only when a task ran in the cgroup (its CPU usage moved) or the
 // kernel's task count changed; the fixture's list is rewritten behind the reader's back to tell
 // a kept list from one read again.
-void ProcessListKeptWhileNothingRanOrMoved(bool v2) {
+TEST(CgroupReader, V1ProcessListKeptWhileNothingRanOrMoved) {
   if (ReadBatch::Create() == nullptr) GTEST_SKIP() << "io_uring is not available here";
   testing::TempDir dir;
   auto write = [](const std::string& path, const std::string& text) {
     std::ofstream(path, std::ios::trunc) << text;
   };
-  std::string usage_dir = dir.Join(v2 ? "docker/x" : "cpuacct/docker/x");
-  std::string procs_dir = dir.Join(v2 ? "docker/x" : "cpu/docker/x");
+  std::string usage_dir = dir.Join("cpuacct/docker/x");
+  std::string procs_dir = dir.Join("cpu/docker/x");
   ASSERT_TRUE(fs::Real().MkdirAll(usage_dir).ok());
   ASSERT_TRUE(fs::Real().MkdirAll(procs_dir).ok());
-  if (v2) write(dir.Join("cgroup.controllers"), "cpu memory io\n");
   auto set_usage = [&](int us) {
-    if (v2) {
-      write(usage_dir + "/cpu.stat",
-            "usage_usec " + std::to_string(us) + "\nuser_usec 0\nsystem_usec 0\n");
-    } else {
-      write(usage_dir + "/cpuacct.usage", std::to_string(us * 1000) + "\n");
-    }
+    write(usage_dir + "/cpuacct.usage", std::to_string(us * 1000) + "\n");
   };
   auto set_procs = [&](const std::string& text) { write(procs_dir + "/cgroup.procs", text); };
   auto opened = CgroupReader::Open(fs::Real(), dir.path(), 64);  // files kept open, batched
   ASSERT_TRUE(opened.ok());
-  ASSERT_EQ((*opened)->version(), v2 ? CgroupVersion::kV2 : CgroupVersion::kV1);
   auto& r = *opened;
   int64_t tasks = 1;
   auto pids = [&](bool counts_known = true) {
@@ -259,12 +252,26 @@ void ProcessListKeptWhileNothingRanOrMoved(bool v2) {
   EXPECT_EQ(pids(), std::vector<int>{10});
 }
 
-TEST(CgroupReader, V1ProcessListKeptWhileNothingRanOrMoved) {
-  ProcessListKeptWhileNothingRanOrMoved(false);
-}
-
-TEST(CgroupReader, V2ProcessListKeptWhileNothingRanOrMoved) {
-  ProcessListKeptWhileNothingRanOrMoved(true);
+// v2 has no task counts (cgroupstats answers for v1 hierarchies only; the task states are read
+// from /proc for each listed process instead): its list is read at every scrape, even when a
+// count is given.
+TEST(CgroupReader, V2ProcessListReadEveryScrape) {
+  testing::TempDir dir;
+  std::ofstream(dir.Join("cgroup.controllers")) << "cpu memory io\n";
+  std::string cg = dir.Join("docker/x");
+  ASSERT_TRUE(fs::Real().MkdirAll(cg).ok());
+  std::ofstream(cg + "/cpu.stat") << "usage_usec 1000\nuser_usec 0\nsystem_usec 0\n";
+  auto opened = CgroupReader::Open(fs::Real(), dir.path(), 64);
+  ASSERT_TRUE(opened.ok());
+  ASSERT_EQ((*opened)->version(), CgroupVersion::kV2);
+  for (int pid : {7, 8, 9}) {
+    std::ofstream(cg + "/cgroup.procs", std::ios::trunc) << pid << "\n";
+    (*opened)->BeginScrape([](std::string_view) -> int64_t { return 1; });
+    CgroupStats s;
+    ASSERT_TRUE((*opened)->Read("/docker/x", NoSpec(), &s).ok());
+    (*opened)->EndScrape();
+    EXPECT_EQ(s.pids, std::vector<int>{pid});
+  }
 }
 
 TEST(CgroupReader, MalformedFileNamesIt) {
