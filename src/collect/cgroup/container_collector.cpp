@@ -140,9 +140,18 @@ class ContainerCollector final : public Collector {
       stats_client_.reset();
       return;
     }
+    bool any_ok = false;
     for (size_t i = 0; i < query_entries_.size(); ++i) {
       query_entries_[i]->tasks = query_tasks_[i];
       query_entries_[i]->tasks_ok = query_ok_[i] != 0;
+      any_ok = any_ok || query_ok_[i] != 0;
+    }
+    // The kernel's cgroupstats answers only for v1 hierarchies: on v2 every request is refused,
+    // so stop asking.
+    if (!any_ok && reader_->version() == cgroup::CgroupVersion::kV2) {
+      log::Debug("taskstats refuses cgroup v2 directories; container_tasks_state from /proc");
+      use_cgroupstats_ = false;
+      stats_client_.reset();
     }
   }
 
