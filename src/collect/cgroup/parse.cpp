@@ -194,34 +194,25 @@ uint64_t CpuWeightToShares(uint64_t weight) {
 }
 
 Status ParseMemoryStatV1(std::string_view text, MemoryStats* out) {
+  // The cgroup's own counts come first, then the hierarchy's (total_*), which are the ones
+  // reported when present: only those lines are parsed then.
+  size_t totals = text.starts_with("total_") ? 0 : text.find("\ntotal_");
+  const bool have_total = totals != std::string_view::npos;
+  const std::string_view prefix = have_total ? "total_" : "";
+  if (have_total) text.remove_prefix(totals);
   uint64_t rss = 0, cache = 0, swap = 0, inactive_file = 0;
-  uint64_t total_rss = 0, total_cache = 0, total_swap = 0, total_inactive_file = 0;
-  bool have_total = false;
-  auto want = [](std::string_view key) {
-    if (key.starts_with("total_")) key.remove_prefix(6);
+  auto want = [&](std::string_view key) {
+    if (!key.starts_with(prefix)) return false;
+    key.remove_prefix(prefix.size());
     return key == "rss" || key == "cache" || key == "swap" || key == "inactive_file";
   };
   VIGIE_RETURN_IF_ERROR(ForEachWantedKeyValue(text, want, [&](std::string_view key, uint64_t v) {
-    if (key.starts_with("total_")) {
-      have_total = true;
-      std::string_view k = key.substr(6);
-      if (k == "rss") total_rss = v;
-      if (k == "cache") total_cache = v;
-      if (k == "swap") total_swap = v;
-      if (k == "inactive_file") total_inactive_file = v;
-      return;
-    }
+    key.remove_prefix(prefix.size());
     if (key == "rss") rss = v;
     if (key == "cache") cache = v;
     if (key == "swap") swap = v;
     if (key == "inactive_file") inactive_file = v;
   }));
-  if (have_total) {
-    rss = total_rss;
-    cache = total_cache;
-    swap = total_swap;
-    inactive_file = total_inactive_file;
-  }
   out->rss = rss;
   out->cache = cache;
   out->swap = swap;

@@ -79,6 +79,20 @@ TEST(CgroupParse, MemoryV1PrefersHierarchicalTotals) {
   EXPECT_EQ(m.working_set, 600u);
 }
 
+TEST(CgroupParse, MemoryV1TotalsAloneAreRead) {
+  MemoryStats m;
+  m.usage = 1000;
+  // The cgroup's own lines are not consulted once totals follow; a bad total still fails.
+  ASSERT_TRUE(ParseMemoryStatV1("rss not-a-number\ntotal_rss 20\n", &m).ok());
+  EXPECT_EQ(m.rss, 20u);
+  EXPECT_EQ(m.working_set, 1000u);
+  ASSERT_TRUE(ParseMemoryStatV1("total_cache 7\n", &m).ok());
+  EXPECT_EQ(m.cache, 7u);
+  Status bad = ParseMemoryStatV1("rss 2\ntotal_rss x\n", &m);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message().find("total_rss"), std::string::npos) << bad.error().message();
+}
+
 TEST(CgroupParse, MemoryV1WithoutTotals) {
   MemoryStats m;
   m.usage = 1000;
