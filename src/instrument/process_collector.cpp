@@ -99,6 +99,20 @@ ProcessCollector::ProcessCollector(ProcessCollectorOptions opts)
     : opts_(std::move(opts)), fs_(opts_.fs ? opts_.fs : &fs::Real()) {
   if (opts_.clock_ticks_per_second <= 0) opts_.clock_ticks_per_second = sysconf(_SC_CLK_TCK);
   if (opts_.page_size <= 0) opts_.page_size = sysconf(_SC_PAGESIZE);
+  const std::string dir = fs::Join(opts_.proc_root, opts_.pid);
+  stat_.path = fs::Join(dir, "stat");
+  limits_.path = fs::Join(dir, "limits");
+}
+
+Result<std::string_view> ProcessCollector::ReadKept(KeptFile& k) {
+  if (k.file == nullptr) {
+    VIGIE_ASSIGN_OR_RETURN(k.file, fs_->OpenReadable(k.path));
+  }
+  if (Status st = k.file->ReadAll(&k.text); !st.ok()) {
+    k.file.reset();
+    return st.error();
+  }
+  return std::string_view(k.text);
 }
 
 Result<size_t> ProcessCollector::CountOpenFds(const std::string& fd_dir) {
@@ -114,7 +128,7 @@ void ProcessCollector::Collect(std::vector<expfmt::MetricFamily>* out) {
   const std::string dir = fs::Join(opts_.proc_root, opts_.pid);
   const double hz = static_cast<double>(opts_.clock_ticks_per_second);
 
-  Result<std::string> stat_text = fs_->ReadFile(fs::Join(dir, "stat"));
+  Result<std::string_view> stat_text = ReadKept(stat_);
   Result<ProcPidStat> stat =
       stat_text.ok() ? ParseProcPidStat(*stat_text) : Result<ProcPidStat>(stat_text.error());
   if (stat.ok()) {
@@ -123,7 +137,7 @@ void ProcessCollector::Collect(std::vector<expfmt::MetricFamily>* out) {
                           static_cast<double>(stat->utime_ticks + stat->stime_ticks) / hz));
   }
 
-  Result<std::string> limits = fs_->ReadFile(fs::Join(dir, "limits"));
+  Result<std::string_view> limits = ReadKept(limits_);
   if (limits.ok()) {
     if (Result<double> max_fds = ParseSoftLimit(*limits, "Max open files"); max_fds.ok()) {
       out->push_back(Family("process_max_fds", MetricType::kGauge,

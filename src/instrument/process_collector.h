@@ -3,10 +3,12 @@
 // process_resident_memory_bytes, process_virtual_memory_bytes,
 // process_virtual_memory_max_bytes, process_start_time_seconds, process_open_fds,
 // process_max_fds. Read from /proc/<pid>/{stat,limits,fd} and /proc/stat (btime) at
-// collect time; a file that cannot be read leaves out only the metrics that need it.
+// collect time (stat and limits are kept open between collections and re-read from offset 0);
+// a file that cannot be read leaves out only the metrics that need it.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,8 +52,19 @@ class ProcessCollector final : public Collector {
  private:
   Result<size_t> CountOpenFds(const std::string& fd_dir);
 
+  // A /proc file read at every collection through a kept handle (see fs::ReadableFile).
+  struct KeptFile {
+    std::string path;
+    std::unique_ptr<fs::ReadableFile> file;
+    std::string text;
+  };
+  // Its whole content, valid until the next read; on an error the handle is dropped (and
+  // opened again at the next read).
+  Result<std::string_view> ReadKept(KeptFile& k);
+
   ProcessCollectorOptions opts_;
   fs::FileSystem* fs_;
+  KeptFile stat_, limits_;
   // The start time never changes: /proc/stat (large on many CPUs) is read until it is known.
   double start_time_seconds_ = -1;
 };

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -66,6 +67,26 @@ TEST(ProcessCollector, MissingFilesLeaveOutOnlyTheirMetrics) {
   EXPECT_EQ(v["process_max_fds"], 1024);
 }
 
+TEST(ProcessCollector, KeptFilesFollowChangesAndComeBack) {
+  std::unique_ptr<fs::FileSystem> mem = fs::NewMemory();
+  ASSERT_TRUE(mem->MkdirAll("/p/4242").ok());
+  ASSERT_TRUE(mem->WriteFileAtomic("/p/4242/stat", kStat).ok());
+  ProcessCollector c({.fs = mem.get(),
+                      .proc_root = "/p",
+                      .pid = "4242",
+                      .clock_ticks_per_second = 100,
+                      .page_size = 4096});
+  EXPECT_EQ(Values(c)["process_cpu_seconds_total"], 3.75);
+  std::string later(kStat);
+  later.replace(later.find(" 250 125 "), 9, " 350 125 ");
+  ASSERT_TRUE(mem->WriteFileAtomic("/p/4242/stat", later).ok());
+  EXPECT_EQ(Values(c)["process_cpu_seconds_total"], 4.75);
+  ASSERT_TRUE(mem->Remove("/p/4242/stat").ok());
+  EXPECT_EQ(Values(c).count("process_cpu_seconds_total"), 0u);
+  ASSERT_TRUE(mem->WriteFileAtomic("/p/4242/stat", kStat).ok());
+  EXPECT_EQ(Values(c)["process_cpu_seconds_total"], 3.75);
+}
+
 TEST(ProcessCollector, ParsersRejectGarbage) {
   EXPECT_FALSE(ParseProcPidStat("").ok());
   EXPECT_FALSE(ParseProcPidStat("1 (x) S 1 2 3").ok());
@@ -92,6 +113,22 @@ TEST(ProcessCollector, RealProcSelfIsSane) {
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   EXPECT_LE(v["process_start_time_seconds"], now + 1);
   EXPECT_GT(v["process_start_time_seconds"], now - 3600);  // this test binary started recently
+
+  // The kept handles are read afresh: a lowered soft limit and more CPU show at once.
+  rlimit lower = lim;
+  lower.rlim_cur = lim.rlim_cur - 1;
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &lower), 0);
+  // 50 ms of CPU: several of /proc's 10 ms ticks (bounded by CPU time, not wall time).
+  auto cpu = [] {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+  };
+  for (double start = cpu(); cpu() - start < 0.05;) x = x + 0.5;
+  std::map<std::string, double> w = Values(c);
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &lim), 0);
+  EXPECT_EQ(w["process_max_fds"], static_cast<double>(lower.rlim_cur));
+  EXPECT_GT(w["process_cpu_seconds_total"], v["process_cpu_seconds_total"]);
 }
 
 }  // namespace
