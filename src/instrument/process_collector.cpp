@@ -102,6 +102,7 @@ ProcessCollector::ProcessCollector(ProcessCollectorOptions opts)
   const std::string dir = fs::Join(opts_.proc_root, opts_.pid);
   stat_.path = fs::Join(dir, "stat");
   limits_.path = fs::Join(dir, "limits");
+  fd_dir_ = fs::Join(dir, "fd");
 }
 
 Result<std::string_view> ProcessCollector::ReadKept(KeptFile& k) {
@@ -115,17 +116,16 @@ Result<std::string_view> ProcessCollector::ReadKept(KeptFile& k) {
   return std::string_view(k.text);
 }
 
-Result<size_t> ProcessCollector::CountOpenFds(const std::string& fd_dir) {
+Result<size_t> ProcessCollector::CountOpenFds() {
   // Since Linux 6.2 the size of /proc/<pid>/fd is its number of entries: no listing, which
   // costs a dentry per descriptor (the agent keeps hundreds of cgroup files open).
-  if (Result<uint64_t> size = fs_->FileSize(fd_dir); size.ok() && *size > 0) return *size;
-  VIGIE_ASSIGN_OR_RETURN(auto entries, fs_->ListDir(fd_dir));
+  if (Result<uint64_t> size = fs_->FileSize(fd_dir_); size.ok() && *size > 0) return *size;
+  VIGIE_ASSIGN_OR_RETURN(auto entries, fs_->ListDir(fd_dir_));
   return entries.size();
 }
 
 void ProcessCollector::Collect(std::vector<expfmt::MetricFamily>* out) {
   using expfmt::MetricType;
-  const std::string dir = fs::Join(opts_.proc_root, opts_.pid);
   const double hz = static_cast<double>(opts_.clock_ticks_per_second);
 
   Result<std::string_view> stat_text = ReadKept(stat_);
@@ -145,7 +145,7 @@ void ProcessCollector::Collect(std::vector<expfmt::MetricFamily>* out) {
     }
   }
 
-  if (Result<size_t> fds = CountOpenFds(fs::Join(dir, "fd")); fds.ok()) {
+  if (Result<size_t> fds = CountOpenFds(); fds.ok()) {
     out->push_back(Family("process_open_fds", MetricType::kGauge,
                           "File descriptors the process has open.", static_cast<double>(*fds)));
   }

@@ -50,7 +50,7 @@ class ProcessCollector final : public Collector {
   void Collect(std::vector<expfmt::MetricFamily>* out) override;
 
  private:
-  Result<size_t> CountOpenFds(const std::string& fd_dir);
+  Result<size_t> CountOpenFds();
 
   // A /proc file read at every collection through a kept handle (see fs::ReadableFile).
   struct KeptFile {
@@ -65,6 +65,7 @@ class ProcessCollector final : public Collector {
   ProcessCollectorOptions opts_;
   fs::FileSystem* fs_;
   KeptFile stat_, limits_;
+  std::string fd_dir_;
   // The start time never changes: /proc/stat (large on many CPUs) is read until it is known.
   double start_time_seconds_ = -1;
 };
